@@ -1,0 +1,121 @@
+//! Code lists (代码表): dated data files, never literals in code.
+//!
+//! The lists ship inside the binary (`codelists/*.json`, embedded at build
+//! time) and a newer file of the same name replaces a bundled one at start,
+//! so a list can be updated without a release. Reading files is the caller's
+//! business; this module only parses and looks up.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One code and its labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CodeEntry {
+    pub code: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// Where public copies disagree or the label is unconfirmed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A named, dated code list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CodeList {
+    /// Machine name, e.g. `trade_mode`.
+    pub name: String,
+    pub title_zh: String,
+    pub title_en: String,
+    /// Date of the list, `yyyy-mm-dd`; a later date replaces an earlier list.
+    pub version_date: String,
+    /// Where the list comes from.
+    pub source: String,
+    pub entries: Vec<CodeEntry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodeListError {
+    #[error("code list {file} is not valid JSON: {source}")]
+    Parse {
+        file: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// The bundled data files, embedded at build time.
+const BUNDLED: &[(&str, &str)] = &[
+    ("transport_mode.json", include_str!("../codelists/transport_mode.json")),
+    ("trade_mode.json", include_str!("../codelists/trade_mode.json")),
+    ("levy_kind.json", include_str!("../codelists/levy_kind.json")),
+    ("duty_mode.json", include_str!("../codelists/duty_mode.json")),
+    ("terms_of_sale.json", include_str!("../codelists/terms_of_sale.json")),
+    ("package_kind.json", include_str!("../codelists/package_kind.json")),
+    ("unit.json", include_str!("../codelists/unit.json")),
+    ("document.json", include_str!("../codelists/document.json")),
+    ("country.json", include_str!("../codelists/country.json")),
+    ("currency.json", include_str!("../codelists/currency.json")),
+    ("customs_office.json", include_str!("../codelists/customs_office.json")),
+    ("port.json", include_str!("../codelists/port.json")),
+    ("district.json", include_str!("../codelists/district.json")),
+    ("receipt.json", include_str!("../codelists/receipt.json")),
+];
+
+/// All code lists in force, by name.
+#[derive(Debug, Clone, Default)]
+pub struct CodeLists {
+    lists: BTreeMap<String, CodeList>,
+}
+
+impl CodeLists {
+    /// The lists shipped with this release.
+    pub fn bundled() -> Self {
+        let mut lists = CodeLists::default();
+        for (file, text) in BUNDLED {
+            let list = parse_code_list(file, text).expect("bundled code lists are valid (tested)");
+            lists.lists.insert(list.name.clone(), list);
+        }
+        lists
+    }
+
+    /// Puts `list` in force unless a list of that name with a later or equal
+    /// date is already there. Returns whether it replaced anything.
+    pub fn offer(&mut self, list: CodeList) -> bool {
+        match self.lists.get(&list.name) {
+            Some(current) if current.version_date >= list.version_date => false,
+            _ => {
+                self.lists.insert(list.name.clone(), list);
+                true
+            }
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&CodeList> {
+        self.lists.get(name)
+    }
+
+    /// Whether `code` is in list `name` (false for an unknown list).
+    pub fn contains(&self, name: &str, code: &str) -> bool {
+        self.get(name).is_some_and(|l| l.entries.iter().any(|e| e.code == code))
+    }
+
+    /// The entry for `code` in list `name`.
+    pub fn lookup(&self, name: &str, code: &str) -> Option<&CodeEntry> {
+        self.get(name)?.entries.iter().find(|e| e.code == code)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &CodeList> {
+        self.lists.values()
+    }
+}
+
+/// Parses one code-list file.
+pub fn parse_code_list(file: &str, text: &str) -> Result<CodeList, CodeListError> {
+    serde_json::from_str(text).map_err(|source| CodeListError::Parse {
+        file: file.to_owned(),
+        source,
+    })
+}
