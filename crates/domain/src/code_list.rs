@@ -48,17 +48,38 @@ pub enum CodeListError {
 
 /// The bundled data files, embedded at build time.
 const BUNDLED: &[(&str, &str)] = &[
-    ("transport_mode.json", include_str!("../codelists/transport_mode.json")),
-    ("trade_mode.json", include_str!("../codelists/trade_mode.json")),
-    ("levy_kind.json", include_str!("../codelists/levy_kind.json")),
-    ("duty_mode.json", include_str!("../codelists/duty_mode.json")),
-    ("terms_of_sale.json", include_str!("../codelists/terms_of_sale.json")),
-    ("package_kind.json", include_str!("../codelists/package_kind.json")),
+    (
+        "transport_mode.json",
+        include_str!("../codelists/transport_mode.json"),
+    ),
+    (
+        "trade_mode.json",
+        include_str!("../codelists/trade_mode.json"),
+    ),
+    (
+        "levy_kind.json",
+        include_str!("../codelists/levy_kind.json"),
+    ),
+    (
+        "duty_mode.json",
+        include_str!("../codelists/duty_mode.json"),
+    ),
+    (
+        "terms_of_sale.json",
+        include_str!("../codelists/terms_of_sale.json"),
+    ),
+    (
+        "package_kind.json",
+        include_str!("../codelists/package_kind.json"),
+    ),
     ("unit.json", include_str!("../codelists/unit.json")),
     ("document.json", include_str!("../codelists/document.json")),
     ("country.json", include_str!("../codelists/country.json")),
     ("currency.json", include_str!("../codelists/currency.json")),
-    ("customs_office.json", include_str!("../codelists/customs_office.json")),
+    (
+        "customs_office.json",
+        include_str!("../codelists/customs_office.json"),
+    ),
     ("port.json", include_str!("../codelists/port.json")),
     ("district.json", include_str!("../codelists/district.json")),
     ("receipt.json", include_str!("../codelists/receipt.json")),
@@ -99,7 +120,8 @@ impl CodeLists {
 
     /// Whether `code` is in list `name` (false for an unknown list).
     pub fn contains(&self, name: &str, code: &str) -> bool {
-        self.get(name).is_some_and(|l| l.entries.iter().any(|e| e.code == code))
+        self.get(name)
+            .is_some_and(|l| l.entries.iter().any(|e| e.code == code))
     }
 
     /// The entry for `code` in list `name`.
@@ -118,4 +140,123 @@ pub fn parse_code_list(file: &str, text: &str) -> Result<CodeList, CodeListError
         file: file.to_owned(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_iso_date(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    }
+
+    #[test]
+    fn every_bundled_list_is_valid() {
+        assert_eq!(BUNDLED.len(), 14);
+        for (file, text) in BUNDLED {
+            let list = parse_code_list(file, text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(format!("{}.json", list.name), *file, "name matches file");
+            assert!(!list.entries.is_empty(), "{file} has entries");
+            assert!(
+                is_iso_date(&list.version_date),
+                "{file} date {}",
+                list.version_date
+            );
+            assert!(
+                !list.title_zh.is_empty() && !list.title_en.is_empty(),
+                "{file} titles"
+            );
+            assert!(
+                !list.source.is_empty() && list.source != "placeholder",
+                "{file} source"
+            );
+            let mut seen = std::collections::HashSet::new();
+            for e in &list.entries {
+                assert!(
+                    seen.insert(e.code.as_str()),
+                    "{file}: duplicate code {}",
+                    e.code
+                );
+                assert!(
+                    !e.code.is_empty() && e.code.trim() == e.code,
+                    "{file}: code {:?}",
+                    e.code
+                );
+                assert!(
+                    !e.label_zh.is_empty() && !e.label_en.is_empty(),
+                    "{file}: labels of {}",
+                    e.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bundled_lists_hold_the_reference_codes() {
+        let l = CodeLists::bundled();
+        assert!(l.all().count() == 14);
+        for (list, code) in [
+            ("transport_mode", "2"),
+            ("trade_mode", "0110"),
+            ("levy_kind", "502"),
+            ("duty_mode", "9"),
+            ("terms_of_sale", "7"),
+            ("package_kind", "00"),
+            ("unit", "035"),
+            ("document", "Y"),
+            ("document", "y"),
+            ("country", "CHN"),
+            ("country", "ZWE"),
+            ("currency", "USD"),
+            ("customs_office", "0900"),
+            ("port", "USA000"),
+            ("port", "210200"),
+            ("district", "21029"),
+            ("receipt", "SpK"),
+        ] {
+            assert!(l.contains(list, code), "{list} {code}");
+        }
+        assert!(l.get("country").unwrap().entries.len() >= 249);
+        assert!(l.get("currency").unwrap().entries.len() >= 40);
+        assert_eq!(
+            l.lookup("customs_office", "0800").unwrap().label_zh,
+            "沈阳关区"
+        );
+        assert_eq!(l.lookup("country", "USA").unwrap().label_zh, "美国");
+        // Disputed or assumed entries say so.
+        for (list, code) in [
+            ("levy_kind", "501"),
+            ("unit", "122"),
+            ("transport_mode", "G"),
+            ("transport_mode", "L"),
+            ("package_kind", "11"),
+            ("package_kind", "12"),
+        ] {
+            assert!(
+                !l.lookup(list, code).unwrap().note.is_empty(),
+                "{list} {code} has a note"
+            );
+        }
+        assert!(!l.contains("country", "XXX"));
+        assert!(!l.contains("no_such_list", "1"));
+    }
+
+    #[test]
+    fn a_newer_list_replaces_an_older_one() {
+        let mut l = CodeLists::bundled();
+        let mut newer = l.get("duty_mode").unwrap().clone();
+        newer.version_date = "2027-01-01".into();
+        newer.entries.truncate(1);
+        assert!(l.offer(newer.clone()));
+        assert_eq!(l.get("duty_mode").unwrap().entries.len(), 1);
+        newer.version_date = "2020-01-01".into();
+        assert!(!l.offer(newer));
+    }
 }

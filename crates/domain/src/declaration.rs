@@ -23,7 +23,9 @@ pub enum IeFlag {
 }
 
 /// How this declaration is filed (申报模式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FilingMode {
     /// One-step declaration, 一次申报.
@@ -320,11 +322,15 @@ impl Declaration {
 
     /// A short human title for lists: consignee name, else bill of lading, else the sequence no.
     pub fn title(&self) -> String {
-        [&self.head.trade_name, &self.head.bill_no, &self.client_seq_no]
-            .into_iter()
-            .find(|s| !s.trim().is_empty())
-            .cloned()
-            .unwrap_or_default()
+        [
+            &self.head.trade_name,
+            &self.head.bill_no,
+            &self.client_seq_no,
+        ]
+        .into_iter()
+        .find(|s| !s.trim().is_empty())
+        .cloned()
+        .unwrap_or_default()
     }
 
     /// Text the local full-text index should find this declaration by:

@@ -51,10 +51,17 @@ pub struct SaveInfo {
 impl SaveInfo {
     /// Summarises the problems found when validating for declaring.
     pub fn from_problems(problems: &[Problem], note: impl Into<String>) -> Self {
-        let error_count = problems.iter().filter(|p| p.severity == Severity::Error).count() as u32;
+        let error_count = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count() as u32;
         let warning_count = problems.len() as u32 - error_count;
         SaveInfo {
-            status: if error_count == 0 { DraftStatus::Ready } else { DraftStatus::Draft },
+            status: if error_count == 0 {
+                DraftStatus::Ready
+            } else {
+                DraftStatus::Draft
+            },
             error_count,
             warning_count,
             note: note.into(),

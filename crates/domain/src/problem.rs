@@ -36,7 +36,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(rule: &str, field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn error(
+        rule: &str,
+        field: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Problem {
             rule: rule.to_owned(),
             severity: Severity::Error,
@@ -46,7 +51,12 @@ impl Problem {
         }
     }
 
-    pub fn warning(rule: &str, field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &str,
+        field: impl Into<String>,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(rule, field, zh, en)

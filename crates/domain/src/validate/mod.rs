@@ -1,0 +1,227 @@
+//! Validation of a declaration against the rules the authorities apply
+//! (校验规则).
+//!
+//! Every problem carries a stable rule id (see [`RULES`]), a severity, the
+//! field path in the JSON interchange form (`head.gross_weight`,
+//! `lines[2].commodity_code`) and a message in Chinese and English, so the
+//! UI can put it beside the field and the CLI can print it.
+//!
+//! What is checked depends on the [`Purpose`]:
+//! - [`Purpose::Draft`] (暂存): the fields a draft needs (the D column of the
+//!   declaration reference), the format of every field that is filled in,
+//!   the line count and text hygiene (`DEC-X08` count, `DEC-X10`). A draft
+//!   is allowed to be incomplete and inconsistent, so no other cross-field rule.
+//! - [`Purpose::Declare`] (申报): the S column (or the summary field set of a
+//!   two-step summary), every format rule and all ten cross-field rules.
+//!
+//! Problems come out ordered by field position: top-level fields, then the
+//! head in struct order, then lines, containers, documents and edocs; within
+//! one field in rule order. The order is deterministic so tests and UI lists
+//! are stable.
+
+mod cross_field;
+mod fields;
+mod labels;
+mod number;
+mod order;
+mod required;
+#[cfg(test)]
+mod tests;
+
+pub use cross_field::{default_levy_kind, expected_duty_mode};
+pub use number::{parse_decimal, DecimalError};
+
+use crate::code_list::CodeLists;
+use crate::declaration::{Declaration, FilingMode};
+use crate::problem::{Problem, Purpose, Severity};
+
+/// Stable rule ids. The UI and the Single Window's feedback refer to them;
+/// never renumber.
+pub mod rule {
+    /// A required field is empty.
+    pub const REQ: &str = "DEC-REQ";
+    /// A filled field has the wrong format.
+    pub const FMT: &str = "DEC-FMT";
+    /// A code is not in its code list.
+    pub const CODE: &str = "DEC-CODE";
+    /// A unified social credit code fails its GB 32100 check character.
+    pub const SCC: &str = "DEC-SCC";
+    /// A container number fails its ISO 6346 check digit.
+    pub const CNTR: &str = "DEC-CNTR";
+    /// Net weight ≤ gross weight.
+    pub const X01: &str = "DEC-X01";
+    /// Bulk or unpacked goods count as one package.
+    pub const X02: &str = "DEC-X02";
+    /// Freight and insurance required by the terms of sale; charge marks complete.
+    pub const X03: &str = "DEC-X03";
+    /// Water transport needs conveyance, voyage and bill of lading.
+    pub const X04: &str = "DEC-X04";
+    /// Export: destinations agree with the arrival country.
+    pub const X05: &str = "DEC-X05";
+    /// Trade mode, levy kind and duty mode agree.
+    pub const X06: &str = "DEC-X06";
+    /// Sum of line net weights vs head net weight (warning).
+    pub const X07: &str = "DEC-X07";
+    /// At most 50 lines; line total = price × quantity.
+    pub const X08: &str = "DEC-X08";
+    /// Preferential certificate of origin needs invoice and bill-of-lading edocs.
+    pub const X09: &str = "DEC-X09";
+    /// Text hygiene: no control characters, trimmed, ASCII where the form is English.
+    pub const X10: &str = "DEC-X10";
+}
+
+/// One entry of the rule catalogue, for documentation and UI legends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    /// The severity the rule reports with. `DEC-X10` reports untrimmed text
+    /// as a warning and everything else as an error.
+    pub severity: Severity,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+}
+
+const fn info(
+    id: &'static str,
+    severity: Severity,
+    title_zh: &'static str,
+    title_en: &'static str,
+) -> RuleInfo {
+    RuleInfo {
+        id,
+        severity,
+        title_zh,
+        title_en,
+    }
+}
+
+/// Every rule the validator applies, in report order.
+pub const RULES: &[RuleInfo] = &[
+    info(
+        rule::REQ,
+        Severity::Error,
+        "必填项未填写",
+        "Required field missing",
+    ),
+    info(rule::FMT, Severity::Error, "格式错误", "Invalid format"),
+    info(
+        rule::CODE,
+        Severity::Error,
+        "代码不在代码表中",
+        "Code not in its code list",
+    ),
+    info(
+        rule::SCC,
+        Severity::Error,
+        "统一社会信用代码校验位错误",
+        "Credit code check character wrong",
+    ),
+    info(
+        rule::CNTR,
+        Severity::Error,
+        "集装箱号校验位错误",
+        "Container number check digit wrong",
+    ),
+    info(
+        rule::X01,
+        Severity::Error,
+        "净重不得大于毛重",
+        "Net weight exceeds gross weight",
+    ),
+    info(
+        rule::X02,
+        Severity::Error,
+        "散装/裸装件数应为1",
+        "Bulk or unpacked goods are one package",
+    ),
+    info(
+        rule::X03,
+        Severity::Error,
+        "运费/保费与成交方式不符",
+        "Freight/insurance required by the terms of sale",
+    ),
+    info(
+        rule::X04,
+        Severity::Error,
+        "水路运输须填运输工具、航次、提运单",
+        "Water transport needs conveyance, voyage and bill",
+    ),
+    info(
+        rule::X05,
+        Severity::Error,
+        "出口目的国/指运港与运抵国不符",
+        "Export destinations disagree with the arrival country",
+    ),
+    info(
+        rule::X06,
+        Severity::Error,
+        "监管方式、征免性质与征免方式不符",
+        "Trade mode, levy kind and duty mode disagree",
+    ),
+    info(
+        rule::X07,
+        Severity::Warning,
+        "表体净重合计与表头净重不符",
+        "Line net weights do not add up to the head net weight",
+    ),
+    info(
+        rule::X08,
+        Severity::Error,
+        "商品项超过50项或总价不等于单价×数量",
+        "More than 50 lines or total ≠ price × quantity",
+    ),
+    info(
+        rule::X09,
+        Severity::Error,
+        "优惠原产地证须随附发票和提单",
+        "Preferential origin needs invoice and bill-of-lading edocs",
+    ),
+    info(
+        rule::X10,
+        Severity::Error,
+        "文本含控制字符、首尾空格或非英文字符",
+        "Control characters, untrimmed or non-ASCII text",
+    ),
+];
+
+/// What every check needs: the declaration, the purpose and the code lists.
+pub(crate) struct Ctx<'a> {
+    pub d: &'a Declaration,
+    pub purpose: Purpose,
+    pub lists: &'a CodeLists,
+}
+
+impl Ctx<'_> {
+    pub fn declare(&self) -> bool {
+        self.purpose == Purpose::Declare
+    }
+
+    /// Whether this is the summary of a two-step declaration (概要申报).
+    pub fn summary(&self) -> bool {
+        self.d.filing_mode == FilingMode::TwoStepSummary
+    }
+}
+
+/// Whether a text field counts as filled in (whitespace alone does not).
+pub(crate) fn filled(s: &str) -> bool {
+    !s.trim().is_empty()
+}
+
+/// Every problem found in `declaration` for `purpose`, in field order.
+pub fn validate_declaration(
+    declaration: &Declaration,
+    purpose: Purpose,
+    lists: &CodeLists,
+) -> Vec<Problem> {
+    let ctx = Ctx {
+        d: declaration,
+        purpose,
+        lists,
+    };
+    let mut out = Vec::new();
+    required::check(&ctx, &mut out);
+    fields::check(&ctx, &mut out);
+    cross_field::check(&ctx, &mut out);
+    order::sort(&mut out);
+    out
+}
