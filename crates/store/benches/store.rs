@@ -1,1 +1,347 @@
-fn main() {}
+//! Benchmarks of the local store on a real file (temp dir), with the same
+//! pragmas the app uses. Run: `cargo bench -p portdesk-store`; the numbers
+//! are recorded in `docs/benchmarks.md` ("Local store").
+//!
+//! - `baseline/insert_commit`: a bare one-row INSERT + commit. With
+//!   `synchronous=FULL` this is one WAL fsync, the floor for any durable write;
+//!   every other number is read against it.
+//! - `save_50_lines/*`: saving a declaration with all 50 goods lines filled,
+//!   on an empty file and on the 100k-draft file.
+//! - `list_100k/*`: the first page (50) of 100k drafts, including the total.
+//! - `search_100k/*`: full-text search across 100k drafts.
+//!
+//! Seeding 100k drafts goes through `Store::create_declarations` in batches
+//! of 10k (one transaction each), not one fsync per draft.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use portdesk_domain::{
+    client_seq_no_for, AttachedDocument, Charge, Container, Declaration, DraftQuery, DraftStatus,
+    ElectronicAttachment, GoodsLine, IeFlag, SaveInfo, MAX_LINES,
+};
+use portdesk_store::{connect_options, Store};
+use sqlx::sqlite::SqlitePoolOptions;
+use tempfile::TempDir;
+use tokio::runtime::Runtime;
+use uuid::Uuid;
+
+const SEED_DRAFTS: usize = 100_000;
+const SEED_BATCH: usize = 10_000;
+
+/// Middle parts of seeded company names: 40 × 40 = 1600 distinct pairs, so
+/// one pair (a "company-name token" such as 华强) matches ~60 of 100k drafts.
+const SYLLABLES: [&str; 40] = [
+    "华", "强", "兴", "盛", "达", "通", "远", "海", "宏", "鑫", "瑞", "祥", "恒", "泰", "安", "信",
+    "德", "丰", "利", "源", "昌", "隆", "新", "嘉", "凯", "明", "光", "辉", "晨", "星", "金", "银",
+    "宝", "富", "裕", "和", "顺", "义", "诚", "联",
+];
+const CITIES: [&str; 8] = [
+    "深圳市",
+    "宁波",
+    "上海",
+    "广州市",
+    "厦门",
+    "青岛",
+    "天津",
+    "苏州",
+];
+/// The suffix 电子有限公司 is on 1 in 5 drafts: the "common token" search.
+const SUFFIXES: [&str; 5] = [
+    "电子有限公司",
+    "贸易有限公司",
+    "进出口有限公司",
+    "实业有限公司",
+    "科技股份有限公司",
+];
+const CARRIERS: [&str; 5] = ["COSU", "MEDU", "MAEU", "EGLV", "ONEY"];
+const HS_CODES: [&str; 6] = [
+    "8471300000",
+    "8517130000",
+    "6109100021",
+    "9403600000",
+    "8504401400",
+    "3926909090",
+];
+
+fn info(note: &str) -> SaveInfo {
+    SaveInfo {
+        status: DraftStatus::Draft,
+        error_count: 3,
+        warning_count: 1,
+        note: note.into(),
+    }
+}
+
+/// A fully filled declaration with `MAX_LINES` (50) goods lines: the
+/// largest document a save has to write.
+fn full_declaration(id: Uuid) -> Declaration {
+    let mut d = Declaration::new(client_seq_no_for(id), IeFlag::E);
+    let h = &mut d.head;
+    h.declaring_customs = "5316".into();
+    h.ie_port = "5316".into();
+    h.record_no = "B53161234567".into();
+    h.contract_no = "HQ-2025-EX-000123".into();
+    h.ie_date = "20250314".into();
+    h.trade_scc = "91440300MA5F123456".into();
+    h.trade_code = "4403961234".into();
+    h.trade_name = "深圳市华强电子有限公司".into();
+    h.overseas_name = "ACME ELECTRONICS GMBH".into();
+    h.overseas_address = "HAUPTSTRASSE 1, 20095 HAMBURG, GERMANY".into();
+    h.overseas_aeo = "NO".into();
+    h.owner_scc = "91440300MA5F123456".into();
+    h.owner_code = "4403961234".into();
+    h.owner_name = "深圳市华强电子有限公司".into();
+    h.agent_scc = "91440300MA5F654321".into();
+    h.agent_code = "4403980001".into();
+    h.agent_name = "深圳市通关报关有限公司".into();
+    h.transport_mode = "2".into();
+    h.conveyance_name = "COSCO SHIPPING ARIES".into();
+    h.voyage_no = "042W".into();
+    h.bill_no = "COSU6123456789".into();
+    h.trade_mode = "0110".into();
+    h.levy_kind = "101".into();
+    h.trade_country = "DEU".into();
+    h.trading_country = "DEU".into();
+    h.destination_port = "DEU076".into();
+    h.departure_port = "CHN331".into();
+    h.entry_exit_port = "470401".into();
+    h.terms_of_sale = "3".into();
+    h.freight = Charge {
+        mark: "3".into(),
+        value: "1200".into(),
+        currency: "USD".into(),
+    };
+    h.insurance = Charge {
+        mark: "1".into(),
+        value: "0.3".into(),
+        currency: String::new(),
+    };
+    h.packages = "120".into();
+    h.package_kind = "22".into();
+    h.gross_weight = "2450.5".into();
+    h.net_weight = "2300".into();
+    h.marks = "N/M".into();
+    h.document_type = "000000".into();
+    h.price_declarations = "000".into();
+    h.remarks = "整柜出口".into();
+    for i in 0..MAX_LINES {
+        d.lines.push(GoodsLine {
+            commodity_code: HS_CODES[i % HS_CODES.len()].into(),
+            name: format!("便携式自动数据处理设备第{i}型"),
+            elements: format!("4|3|无品牌|型号X{i}|14英寸|Intel处理器|16GB内存"),
+            quantity: "100".into(),
+            unit: "001".into(),
+            first_quantity: "100".into(),
+            first_unit: "001".into(),
+            second_quantity: "150.5".into(),
+            second_unit: "035".into(),
+            unit_price: "325.50".into(),
+            total_price: "32550.00".into(),
+            currency: "USD".into(),
+            origin_country: "CHN".into(),
+            destination_country: "DEU".into(),
+            district_code: "44031".into(),
+            duty_mode: "1".into(),
+        });
+    }
+    for i in 0..4 {
+        d.containers.push(Container {
+            number: format!("MSKU12345{i}5"),
+            size_type: "45G1".into(),
+            line_refs: "1,2,3".into(),
+            part_load: false,
+            weight: "3800".into(),
+        });
+    }
+    d.documents.push(AttachedDocument {
+        code: "Y".into(),
+        cert_no: "Y2025000123".into(),
+    });
+    d.edocs.push(ElectronicAttachment {
+        code: "00000001".into(),
+        file_name: "invoice.pdf".into(),
+        size: "120344".into(),
+    });
+    d
+}
+
+/// Seeded draft number `i`: varied company, bill of lading, two goods lines
+/// and a container, deterministic so the searches know their hit counts.
+fn seeded_declaration(id: Uuid, i: usize) -> Declaration {
+    let mut d = Declaration::new(
+        client_seq_no_for(id),
+        if i.is_multiple_of(3) {
+            IeFlag::I
+        } else {
+            IeFlag::E
+        },
+    );
+    let a = SYLLABLES[i % 40];
+    let b = SYLLABLES[(i / 40) % 40];
+    d.head.trade_name = format!("{}{a}{b}{}", CITIES[i % 8], SUFFIXES[(i / 7) % 5]);
+    d.head.bill_no = format!("{}{:010}", CARRIERS[i % 5], i * 7919 % 10_000_000_000);
+    d.head.overseas_name = format!("BUYER {} TRADING LTD", i % 500);
+    for l in 0..2 {
+        d.lines.push(GoodsLine {
+            commodity_code: HS_CODES[(i + l) % HS_CODES.len()].into(),
+            name: "电子产品配件".into(),
+            quantity: "10".into(),
+            ..GoodsLine::default()
+        });
+    }
+    d.containers.push(Container {
+        number: format!("TGHU{:07}", i),
+        ..Container::default()
+    });
+    d
+}
+
+async fn seed(store: &Store) {
+    let started = Instant::now();
+    let mut i = 0;
+    while i < SEED_DRAFTS {
+        let batch: Vec<_> = (i..(i + SEED_BATCH).min(SEED_DRAFTS))
+            .map(|n| {
+                let id = Uuid::now_v7();
+                (id, seeded_declaration(id, n), info("import"))
+            })
+            .collect();
+        store.create_declarations(&batch).await.unwrap();
+        i += batch.len();
+    }
+    eprintln!(
+        "seeded {SEED_DRAFTS} drafts in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn baseline(c: &mut Criterion, rt: &Runtime, dir: &TempDir) {
+    let pool = rt.block_on(async {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect_options(&dir.path().join("baseline.db")))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    });
+    c.bench_function("baseline/insert_commit", |b| {
+        b.to_async(rt).iter(|| async {
+            // Autocommit: the statement is its own transaction.
+            sqlx::query("INSERT INTO t (v) VALUES ('x')")
+                .execute(&pool)
+                .await
+                .unwrap();
+        })
+    });
+    rt.block_on(pool.close());
+}
+
+/// Saves a changed 50-line declaration per iteration (an unchanged one would
+/// write nothing).
+fn bench_save(c: &mut Criterion, rt: &Runtime, store: &Store, name: &str) {
+    let id = Uuid::now_v7();
+    let mut d = full_declaration(id);
+    rt.block_on(store.create_declaration(id, &d, &info("created")))
+        .unwrap();
+    let mut n = 0u64;
+    c.bench_function(name, |b| {
+        b.to_async(rt).iter(|| {
+            n += 1;
+            d.head.remarks = format!("autosave {n}");
+            let (store, d) = (store.clone(), d.clone());
+            async move {
+                store
+                    .save_declaration(id, &d, &info("autosave"))
+                    .await
+                    .unwrap()
+            }
+        })
+    });
+}
+
+fn bench_query(c: &mut Criterion, rt: &Runtime, store: &Store, name: &str, q: DraftQuery) {
+    let page = rt.block_on(store.list_drafts(&q)).unwrap();
+    eprintln!(
+        "{name}: {} on the page, {} in total",
+        page.items.len(),
+        page.total
+    );
+    c.bench_function(name, |b| {
+        b.to_async(rt)
+            .iter(|| async { store.list_drafts(&q).await.unwrap() })
+    });
+}
+
+fn text(t: &str) -> DraftQuery {
+    DraftQuery {
+        text: Some(t.into()),
+        ..DraftQuery::default()
+    }
+}
+
+fn all(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    baseline(c, &rt, &dir);
+
+    let small = rt
+        .block_on(Store::open(&dir.path().join("small.db")))
+        .unwrap();
+    bench_save(c, &rt, &small, "save_50_lines/empty_db");
+    rt.block_on(small.close());
+
+    let big = rt
+        .block_on(Store::open(&dir.path().join("big.db")))
+        .unwrap();
+    rt.block_on(seed(&big));
+    bench_query(c, &rt, &big, "list_100k/first_page", DraftQuery::default());
+    bench_query(
+        c,
+        &rt,
+        &big,
+        "list_100k/first_page_import_only",
+        DraftQuery {
+            ie_flag: Some(IeFlag::I),
+            ..DraftQuery::default()
+        },
+    );
+    bench_query(c, &rt, &big, "search_100k/company_huaqiang", text("华强"));
+    bench_query(
+        c,
+        &rt,
+        &big,
+        "search_100k/company_dianzi_common",
+        text("电子有限"),
+    );
+    bench_query(
+        c,
+        &rt,
+        &big,
+        "search_100k/bill_prefix_COSU0001",
+        text("COSU0001"),
+    );
+    bench_save(c, &rt, &big, "save_50_lines/100k_db");
+    rt.block_on(big.close());
+}
+
+criterion_group! {
+    name = benches;
+    // Small samples: the whole run, seeding included, stays within minutes
+    // on a 2-core machine.
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = all
+}
+criterion_main!(benches);

@@ -1,0 +1,78 @@
+//! The store's one error type, with a stable code per kind so the shell can
+//! send `{ code, message }` across IPC and the UI can translate the code.
+
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No draft with this id (never created, or deleted by emptying the trash).
+    #[error("draft {id} not found")]
+    NotFound { id: Uuid },
+    /// The draft exists but has no such revision.
+    #[error("draft {id} has no revision {revision}")]
+    RevisionNotFound { id: Uuid, revision: i64 },
+    /// The draft is in the trash: restore it before editing.
+    #[error("draft {id} is in the trash")]
+    Trashed { id: Uuid },
+    /// `create_declaration` with an id that is already taken.
+    #[error("draft {id} already exists")]
+    AlreadyExists { id: Uuid },
+    /// Another draft already has this client sequence number.
+    #[error("client sequence number {client_seq_no} belongs to another draft")]
+    ClientSeqNoTaken { client_seq_no: String },
+    /// A save tried to change the client sequence number, which is fixed for
+    /// the life of a declaration (the Single Window knows it by it).
+    #[error("draft {id} has client sequence number {stored}, the document has {given}")]
+    ClientSeqNoChanged {
+        id: Uuid,
+        stored: String,
+        given: String,
+    },
+    /// The database holds something this code cannot read back.
+    #[error("corrupt store: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// Stable machine-readable code; the UI translates these, so never
+    /// rename one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::RevisionNotFound { .. } => "revision_not_found",
+            StoreError::Trashed { .. } => "trashed",
+            StoreError::AlreadyExists { .. } => "already_exists",
+            StoreError::ClientSeqNoTaken { .. } => "client_seq_no_taken",
+            StoreError::ClientSeqNoChanged { .. } => "client_seq_no_changed",
+            StoreError::Corrupt(_) => "corrupt",
+            // Another process (the CLI, a second window) held the write lock
+            // past busy_timeout: worth a retry, unlike other database errors.
+            StoreError::Db(e) if is_busy(e) => "busy",
+            StoreError::Db(_) => "db",
+            StoreError::Migrate(_) => "migrate",
+            StoreError::Json(_) => "json",
+        }
+    }
+}
+
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6), including their extended codes.
+fn is_busy(e: &sqlx::Error) -> bool {
+    let Some(db) = e.as_database_error() else {
+        return false;
+    };
+    db.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
+/// Whether `e` is a UNIQUE constraint violation (to turn it into a precise error).
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|db| db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
