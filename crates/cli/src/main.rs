@@ -1,1 +1,242 @@
-fn main() {}
+//! `portdesk`: PortDesk without a window, for scripts and servers.
+//!
+//! - `portdesk validate FILE.json` prints every problem with rule id, field
+//!   path and message; exit status 1 when an error is found.
+//! - `portdesk import FILE.json` / `portdesk export [--out FILE]` move drafts
+//!   in and out of the local store as JSON (docs/formats/declaration.md).
+//! - `portdesk schema` prints the JSON Schema of the interchange format.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use portdesk_domain::{CodeLists, DraftQuery, Purpose, Severity};
+use portdesk_drafts::interchange::{read_declarations, Bundle};
+use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
+use portdesk_store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "portdesk",
+    version,
+    about = "PortDesk 口岸申报助手 — command line"
+)]
+struct Cli {
+    /// Data directory holding portdesk.db (default: $PORTDESK_DATA_DIR, else the OS app-data dir).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    /// Save-a-draft requirements (暂存).
+    Draft,
+    /// Declare requirements (申报).
+    Declare,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Lang {
+    Zh,
+    En,
+    Both,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate declaration files; exit 1 when any error is found.
+    Validate {
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "declare")]
+        level: Level,
+        #[arg(long, value_enum, default_value = "both")]
+        lang: Lang,
+        /// Print the problems as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import declarations (one per file, or an export bundle) as drafts.
+    Import { files: Vec<PathBuf> },
+    /// Export drafts as a JSON bundle (to stdout unless --out).
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only drafts matching this full-text search.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Print the JSON Schema of a declaration file.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("portdesk: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate {
+            files,
+            level,
+            lang,
+            json,
+        } => validate(&files, cli.data_dir, level, lang, json),
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&portdesk_domain::schema::json_schema())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files } => tokio_run(async move {
+            let drafts = open_drafts(cli.data_dir).await?;
+            let mut count = 0;
+            for file in &files {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let declarations =
+                    read_declarations(&text).with_context(|| format!("{}", file.display()))?;
+                for declaration in declarations {
+                    let view = drafts.import(declaration).await?;
+                    println!(
+                        "{}\t{}\tr{}\t{}",
+                        view.meta.client_seq_no,
+                        view.meta.status.as_str(),
+                        view.meta.revision,
+                        view.meta.title
+                    );
+                    count += 1;
+                }
+            }
+            eprintln!("imported {count} declaration(s)");
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Export { out, search } => tokio_run(async move {
+            let drafts = open_drafts(cli.data_dir).await?;
+            let mut declarations = Vec::new();
+            let mut query = DraftQuery {
+                text: search,
+                limit: 500,
+                ..DraftQuery::default()
+            };
+            loop {
+                let page = drafts.list(&query).await?;
+                for meta in &page.items {
+                    declarations.push(drafts.get(meta.id).await?.declaration);
+                }
+                query.offset += page.items.len() as u32;
+                if page.items.is_empty() || u64::from(query.offset) >= page.total {
+                    break;
+                }
+            }
+            let text = serde_json::to_string_pretty(&Bundle::new(declarations))?;
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
+fn validate(
+    files: &[PathBuf],
+    data_dir: Option<PathBuf>,
+    level: Level,
+    lang: Lang,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(!files.is_empty(), "validate needs at least one FILE.json");
+    // The lists in force for the app, so the CLI and the window agree.
+    let lists = match data_dir.map(Ok).unwrap_or_else(default_data_dir) {
+        Ok(dir) => load_code_lists(&dir),
+        Err(_) => CodeLists::bundled(),
+    };
+    let purpose = match level {
+        Level::Draft => Purpose::Draft,
+        Level::Declare => Purpose::Declare,
+    };
+    let mut any_error = false;
+    for file in files {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let declarations =
+            read_declarations(&text).with_context(|| format!("{}", file.display()))?;
+        for declaration in &declarations {
+            let problems = portdesk_domain::validate_declaration(declaration, purpose, &lists);
+            any_error |= problems.iter().any(|p| p.severity == Severity::Error);
+            if json {
+                println!("{}", serde_json::to_string(&problems)?);
+                continue;
+            }
+            let errors = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count();
+            println!(
+                "{} {}: {} error(s), {} warning(s)",
+                file.display(),
+                declaration.client_seq_no,
+                errors,
+                problems.len() - errors
+            );
+            for p in &problems {
+                let severity = match p.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                let message = match lang {
+                    Lang::Zh => p.message_zh.clone(),
+                    Lang::En => p.message_en.clone(),
+                    Lang::Both => format!("{} / {}", p.message_zh, p.message_en),
+                };
+                println!("  {severity:<7} {:<8} {:<28} {message}", p.rule, p.field);
+            }
+        }
+    }
+    Ok(if any_error {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn tokio_run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    f: F,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
+}
+
+fn default_data_dir() -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    // The same place Tauri's app_data_dir() resolves for our identifier.
+    let base = dirs::data_dir().context("no OS data dir; pass --data-dir")?;
+    Ok(base.join("cn.portdesk.desktop"))
+}
+
+async fn open_drafts(data_dir: Option<PathBuf>) -> anyhow::Result<Drafts> {
+    let dir = match data_dir {
+        Some(d) => d,
+        None => default_data_dir()?,
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let store = Store::open(&dir.join(DB_FILE)).await?;
+    Ok(Drafts::new(store, Arc::new(load_code_lists(&dir))))
+}

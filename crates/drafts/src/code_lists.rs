@@ -1,0 +1,54 @@
+//! Loading the code lists in force: the bundled ones, each replaced by a
+//! newer file of the same name in `DATA_DIR/codelists/`.
+
+use std::path::Path;
+
+use portdesk_domain::code_list::parse_code_list;
+use portdesk_domain::CodeLists;
+
+/// The bundled code lists updated from `data_dir/codelists/*.json`. A broken
+/// file is logged and skipped: the bundled list still works.
+pub fn load_code_lists(data_dir: &Path) -> CodeLists {
+    let mut lists = CodeLists::bundled();
+    let Ok(entries) = std::fs::read_dir(data_dir.join("codelists")) else {
+        return lists;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let name = path.display().to_string();
+        match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| parse_code_list(&name, &text).map_err(|e| e.to_string()))
+        {
+            Ok(list) => {
+                if lists.offer(list) {
+                    tracing::info!(file = %name, "code list updated from data dir");
+                }
+            }
+            Err(error) => tracing::warn!(file = %name, %error, "code list file skipped"),
+        }
+    }
+    lists
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_file_replaces_the_bundled_list_and_a_broken_one_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("codelists")).unwrap();
+        let newer = r#"{"name":"terms_of_sale","title_zh":"成交方式","title_en":"Terms of sale",
+            "version_date":"2999-01-01","source":"test","entries":[{"code":"9","label_zh":"测试","label_en":"test"}]}"#;
+        std::fs::write(dir.path().join("codelists/terms_of_sale.json"), newer).unwrap();
+        std::fs::write(dir.path().join("codelists/unit.json"), "{ not json").unwrap();
+        let lists = load_code_lists(dir.path());
+        assert!(lists.contains("terms_of_sale", "9"));
+        assert!(!lists.contains("terms_of_sale", "1"));
+        assert_eq!(lists.get("unit"), CodeLists::bundled().get("unit"));
+    }
+}

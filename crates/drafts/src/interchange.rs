@@ -1,0 +1,80 @@
+//! The JSON interchange file (docs/formats/declaration.md): one declaration,
+//! or an export bundle of many.
+
+use portdesk_domain::Declaration;
+use serde::{Deserialize, Serialize};
+
+/// Format tag written into every export bundle.
+pub const BUNDLE_FORMAT: &str = "portdesk.declarations";
+/// Version of the bundle layout; bumped on an incompatible change.
+pub const BUNDLE_VERSION: u32 = 1;
+
+/// Several declarations exported together.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub format: String,
+    pub version: u32,
+    pub declarations: Vec<Declaration>,
+}
+
+impl Bundle {
+    pub fn new(declarations: Vec<Declaration>) -> Self {
+        Bundle {
+            format: BUNDLE_FORMAT.to_owned(),
+            version: BUNDLE_VERSION,
+            declarations,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InterchangeError {
+    /// serde's message carries line and column and the field it stopped at.
+    #[error("not a declaration or a PortDesk export: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("unsupported export format {format} version {version}")]
+    Unsupported { format: String, version: u32 },
+}
+
+/// Reads a file that holds either one declaration or an export bundle.
+pub fn read_declarations(text: &str) -> Result<Vec<Declaration>, InterchangeError> {
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    if value.get("format").is_some() {
+        let bundle: Bundle = serde_json::from_value(value)?;
+        if bundle.format != BUNDLE_FORMAT || bundle.version != BUNDLE_VERSION {
+            return Err(InterchangeError::Unsupported {
+                format: bundle.format,
+                version: bundle.version,
+            });
+        }
+        return Ok(bundle.declarations);
+    }
+    // Parse from the text, not the Value, so errors keep line and column.
+    Ok(vec![serde_json::from_str(text)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portdesk_domain::IeFlag;
+
+    #[test]
+    fn reads_a_single_declaration_and_a_bundle() {
+        let d = Declaration::new("PD0000000000000001".into(), IeFlag::E);
+        let single = serde_json::to_string(&d).unwrap();
+        assert_eq!(read_declarations(&single).unwrap(), vec![d.clone()]);
+        let bundle = serde_json::to_string(&Bundle::new(vec![d.clone(), d.clone()])).unwrap();
+        assert_eq!(read_declarations(&bundle).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_foreign_bundles() {
+        let err = read_declarations(r#"{"client_seq_no":"x","head":{"ie_flag":"I"},"bogus":1}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("bogus"), "{err}");
+        let err =
+            read_declarations(r#"{"format":"other","version":1,"declarations":[]}"#).unwrap_err();
+        assert!(matches!(err, InterchangeError::Unsupported { .. }));
+    }
+}

@@ -1,0 +1,216 @@
+//! What a clerk does with declaration drafts, independent of any window:
+//! create, validate-then-save, history and restore, trash, import and export.
+//!
+//! Every save validates the document for declaring and stores the outcome
+//! beside the new revision, so the list can show status and problem counts
+//! without re-validating 100k drafts. The desktop shell and the CLI both call
+//! these functions; neither re-implements them.
+
+use std::sync::Arc;
+
+use portdesk_domain::{
+    client_seq_no_for, validate_declaration, CodeLists, Declaration, DraftMeta, DraftPage,
+    DraftQuery, IeFlag, Problem, Purpose, RevisionMeta, SaveInfo,
+};
+use portdesk_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+pub mod code_lists;
+pub mod interchange;
+
+pub use code_lists::load_code_lists;
+
+/// File name of the local database inside the data dir.
+pub const DB_FILE: &str = "portdesk.db";
+/// Environment variable naming the data dir (database, code-list updates);
+/// the desktop app and the CLI both read it, so they see the same drafts.
+pub const DATA_DIR_ENV: &str = "PORTDESK_DATA_DIR";
+
+/// A draft opened in the editor: its metadata, the document and what
+/// validation for declaring finds in it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DraftView {
+    pub meta: DraftMeta,
+    pub declaration: Declaration,
+    pub problems: Vec<Problem>,
+}
+
+/// The answer to a save: the new state of the draft and its problems.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SaveResult {
+    pub meta: DraftMeta,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The document given does not belong to this draft (another sequence no.).
+    #[error("field {field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+impl DraftError {
+    /// Stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DraftError::Store(e) => e.code(),
+            DraftError::Invalid { .. } => "invalid_input",
+        }
+    }
+
+    /// The field the error concerns, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            DraftError::Invalid { field, .. } => Some(field),
+            DraftError::Store(_) => None,
+        }
+    }
+}
+
+/// Declaration drafts backed by the local store and checked with the code
+/// lists in force.
+#[derive(Clone)]
+pub struct Drafts {
+    store: Store,
+    lists: Arc<CodeLists>,
+}
+
+impl Drafts {
+    pub fn new(store: Store, lists: Arc<CodeLists>) -> Self {
+        Drafts { store, lists }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn code_lists(&self) -> &CodeLists {
+        &self.lists
+    }
+
+    /// Problems found in `declaration` for `purpose`.
+    pub fn validate(&self, declaration: &Declaration, purpose: Purpose) -> Vec<Problem> {
+        validate_declaration(declaration, purpose, &self.lists)
+    }
+
+    /// Creates an empty declaration with a fresh id and client sequence no.
+    pub async fn create(&self, ie_flag: IeFlag) -> Result<DraftView, DraftError> {
+        let id = Uuid::now_v7();
+        let declaration = Declaration::new(client_seq_no_for(id), ie_flag);
+        self.insert(id, declaration, "created").await
+    }
+
+    /// Saves `declaration` as the next revision of draft `id`.
+    pub async fn save(
+        &self,
+        id: Uuid,
+        declaration: &Declaration,
+        note: &str,
+    ) -> Result<SaveResult, DraftError> {
+        let problems = self.validate(declaration, Purpose::Declare);
+        let info = SaveInfo::from_problems(&problems, note);
+        let meta = self.store.save_declaration(id, declaration, &info).await?;
+        Ok(SaveResult { meta, problems })
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<DraftView, DraftError> {
+        let (meta, declaration) = self.store.get_declaration(id).await?;
+        let problems = self.validate(&declaration, Purpose::Declare);
+        Ok(DraftView {
+            meta,
+            declaration,
+            problems,
+        })
+    }
+
+    pub async fn list(&self, query: &DraftQuery) -> Result<DraftPage, DraftError> {
+        Ok(self.store.list_drafts(query).await?)
+    }
+
+    pub async fn history(&self, id: Uuid) -> Result<Vec<RevisionMeta>, DraftError> {
+        Ok(self.store.history(id).await?)
+    }
+
+    pub async fn revision(&self, id: Uuid, revision: i64) -> Result<Declaration, DraftError> {
+        Ok(self.store.revision(id, revision).await?)
+    }
+
+    /// Makes an earlier revision current again by saving it as a new one.
+    pub async fn restore(&self, id: Uuid, revision: i64) -> Result<DraftView, DraftError> {
+        let old = self.store.revision(id, revision).await?;
+        let problems = self.validate(&old, Purpose::Declare);
+        let info = SaveInfo::from_problems(&problems, format!("restore r{revision}"));
+        let meta = self.store.restore_revision(id, revision, &info).await?;
+        Ok(DraftView {
+            meta,
+            declaration: old,
+            problems,
+        })
+    }
+
+    pub async fn trash(&self, id: Uuid) -> Result<DraftMeta, DraftError> {
+        Ok(self.store.trash(id).await?)
+    }
+
+    pub async fn untrash(&self, id: Uuid) -> Result<DraftMeta, DraftError> {
+        Ok(self.store.untrash(id).await?)
+    }
+
+    /// Deletes everything in the trash, for good. Returns how many drafts went.
+    pub async fn empty_trash(&self) -> Result<u64, DraftError> {
+        Ok(self.store.empty_trash().await?)
+    }
+
+    /// Brings in a declaration from elsewhere (an export, another program).
+    /// Its client sequence no. is kept, so the same declaration imported twice
+    /// becomes a new revision of one draft, never two drafts that could both
+    /// be filed.
+    pub async fn import(&self, declaration: Declaration) -> Result<DraftView, DraftError> {
+        if declaration.client_seq_no.trim().is_empty() {
+            let id = Uuid::now_v7();
+            let declaration = Declaration {
+                client_seq_no: client_seq_no_for(id),
+                ..declaration
+            };
+            return self.insert(id, declaration, "import").await;
+        }
+        match self
+            .store
+            .find_by_client_seq_no(&declaration.client_seq_no)
+            .await?
+        {
+            Some(id) => {
+                let saved = self.save(id, &declaration, "import").await?;
+                Ok(DraftView {
+                    meta: saved.meta,
+                    declaration,
+                    problems: saved.problems,
+                })
+            }
+            None => self.insert(Uuid::now_v7(), declaration, "import").await,
+        }
+    }
+
+    async fn insert(
+        &self,
+        id: Uuid,
+        declaration: Declaration,
+        note: &str,
+    ) -> Result<DraftView, DraftError> {
+        let problems = self.validate(&declaration, Purpose::Declare);
+        let info = SaveInfo::from_problems(&problems, note);
+        let meta = self
+            .store
+            .create_declaration(id, &declaration, &info)
+            .await?;
+        Ok(DraftView {
+            meta,
+            declaration,
+            problems,
+        })
+    }
+}
