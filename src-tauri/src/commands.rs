@@ -1,0 +1,120 @@
+//! Tauri commands: each one parses its arguments and calls the drafts
+//! library. No rule or SQL lives here.
+
+use portdesk_domain::{
+    CodeList, Declaration, DraftMeta, DraftPage, DraftQuery, IeFlag, Problem, Purpose, RevisionMeta,
+};
+use portdesk_drafts::{DraftView, SaveResult};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+type CmdResult<T> = Result<T, ApiError>;
+
+/// Facts for the about box.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub db_path: String,
+}
+
+fn parse_id(id: &str) -> CmdResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not a draft id: {id}")))
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir.display().to_string(),
+        db_path: state.db_path.display().to_string(),
+    }
+}
+
+#[tauri::command]
+pub fn code_lists(state: State<'_, AppState>) -> Vec<CodeList> {
+    state.drafts.code_lists().all().cloned().collect()
+}
+
+#[tauri::command]
+pub async fn create_declaration(
+    state: State<'_, AppState>,
+    ie_flag: IeFlag,
+) -> CmdResult<DraftView> {
+    Ok(state.drafts.create(ie_flag).await?)
+}
+
+#[tauri::command]
+pub async fn save_declaration(
+    state: State<'_, AppState>,
+    id: String,
+    declaration: Declaration,
+    note: String,
+) -> CmdResult<SaveResult> {
+    Ok(state
+        .drafts
+        .save(parse_id(&id)?, &declaration, &note)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn get_declaration(state: State<'_, AppState>, id: String) -> CmdResult<DraftView> {
+    Ok(state.drafts.get(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn list_drafts(state: State<'_, AppState>, query: DraftQuery) -> CmdResult<DraftPage> {
+    Ok(state.drafts.list(&query).await?)
+}
+
+#[tauri::command]
+pub async fn draft_history(state: State<'_, AppState>, id: String) -> CmdResult<Vec<RevisionMeta>> {
+    Ok(state.drafts.history(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn get_revision(
+    state: State<'_, AppState>,
+    id: String,
+    revision: i64,
+) -> CmdResult<Declaration> {
+    Ok(state.drafts.revision(parse_id(&id)?, revision).await?)
+}
+
+#[tauri::command]
+pub async fn restore_revision(
+    state: State<'_, AppState>,
+    id: String,
+    revision: i64,
+) -> CmdResult<DraftView> {
+    Ok(state.drafts.restore(parse_id(&id)?, revision).await?)
+}
+
+#[tauri::command]
+pub async fn trash_draft(state: State<'_, AppState>, id: String) -> CmdResult<DraftMeta> {
+    Ok(state.drafts.trash(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn untrash_draft(state: State<'_, AppState>, id: String) -> CmdResult<DraftMeta> {
+    Ok(state.drafts.untrash(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn empty_trash(state: State<'_, AppState>) -> CmdResult<u64> {
+    Ok(state.drafts.empty_trash().await?)
+}
+
+#[tauri::command]
+pub fn validate_declaration(
+    state: State<'_, AppState>,
+    declaration: Declaration,
+    purpose: Purpose,
+) -> Vec<Problem> {
+    state.drafts.validate(&declaration, purpose)
+}
