@@ -1,0 +1,392 @@
+// An in-memory stand-in for the Rust commands, for the dev harness and the
+// tests. Dev-only: never imported by src/. Its few validation rules only
+// imitate the real ones closely enough to put problems on screen.
+import type {
+  CodeList,
+  Declaration,
+  DraftMeta,
+  DraftQuery,
+  DraftView,
+  IeFlag,
+  Problem,
+  RevisionMeta,
+} from '../src/lib/bindings';
+
+interface Stored {
+  meta: DraftMeta;
+  revisions: { meta: RevisionMeta; declaration: Declaration }[];
+}
+
+export const SAMPLE_CODE_LISTS: CodeList[] = [
+  list('transport_mode', '运输方式', 'Transport mode', [
+    ['0', '非保税区', 'Non-bonded area'],
+    ['2', '水路运输', 'Waterway'],
+    ['3', '铁路运输', 'Rail'],
+    ['4', '公路运输', 'Road'],
+    ['5', '航空运输', 'Air'],
+    ['6', '邮件运输', 'Post'],
+    ['9', '其他运输', 'Other'],
+  ]),
+  list('trade_mode', '监管方式', 'Trade mode', [
+    ['0110', '一般贸易', 'General trade'],
+    ['0214', '来料加工', 'Processing with supplied materials'],
+    ['0320', '不作价设备', 'Equipment not priced'],
+    ['0615', '进料对口', 'Processing with imported materials'],
+    ['0654', '进料深加工', 'Imported materials deep processing'],
+    ['2025', '合资合作设备', 'Joint-venture equipment'],
+    ['2225', '外资设备物品', 'Foreign-invested equipment'],
+    ['3100', '无代价抵偿', 'Compensation without payment'],
+    ['9610', '电子商务', 'E-commerce'],
+  ]),
+  list('levy_kind', '征免性质', 'Levy kind', [
+    ['101', '一般征税', 'General levy'],
+    ['299', '其他法定', 'Other statutory'],
+    ['401', '科教用品', 'Science and education'],
+    ['501', '加工设备', 'Processing equipment'],
+    ['502', '来料加工', 'Processing with supplied materials'],
+    ['503', '进料加工', 'Processing with imported materials'],
+    ['789', '鼓励项目', 'Encouraged projects'],
+    ['799', '自有资金', 'Self-owned funds'],
+  ]),
+  list('duty_mode', '征免方式', 'Duty mode', [
+    ['1', '照章征税', 'Levy by the rules'],
+    ['3', '全免', 'Full exemption'],
+    ['5', '随征免性质', 'By levy kind'],
+  ]),
+  list('terms_of_sale', '成交方式', 'Terms of sale', [
+    ['1', 'CIF', 'CIF'],
+    ['2', 'CFR', 'CFR (C&F)'],
+    ['3', 'FOB', 'FOB'],
+    ['4', 'C&I', 'C&I'],
+    ['7', 'EXW', 'EXW'],
+  ]),
+  list('package_kind', '包装种类', 'Package kind', [
+    ['00', '散装', 'Bulk'],
+    ['01', '裸装', 'Unpacked'],
+    ['22', '纸制或纤维板制盒/箱', 'Paper/fibreboard boxes'],
+    ['23', '木制或竹藤等植物性材料制盒/箱', 'Wooden boxes'],
+    ['92', '木制托盘', 'Wooden pallets'],
+  ]),
+  list('unit', '计量单位', 'Unit', [
+    ['001', '台', 'set'],
+    ['007', '个', 'piece'],
+    ['011', '件', 'piece'],
+    ['035', '千克', 'kg'],
+    ['070', '吨', 'tonne'],
+    ['120', '箱', 'box'],
+    ['142', '瓶', 'bottle'],
+  ]),
+  list('document', '随附单证', 'Attached document', [
+    ['1', '进口许可证', 'Import licence'],
+    ['4', '出口许可证', 'Export licence'],
+    ['A', '入境货物通关单', 'Inbound clearance form'],
+    ['Y', '优惠贸易协定原产地证书', 'Preferential certificate of origin'],
+  ]),
+  list('country', '国别(地区)', 'Country', [
+    ['CHN', '中国', 'China'],
+    ['HKG', '中国香港', 'Hong Kong, China'],
+    ['JPN', '日本', 'Japan'],
+    ['KOR', '韩国', 'Korea, Rep.'],
+    ['USA', '美国', 'United States'],
+    ['VNM', '越南', 'Viet Nam'],
+    ['DEU', '德国', 'Germany'],
+  ]),
+  list('currency', '币制', 'Currency', [
+    ['CNY', '人民币', 'Renminbi'],
+    ['USD', '美元', 'US dollar'],
+    ['EUR', '欧元', 'Euro'],
+    ['JPY', '日本元', 'Yen'],
+  ]),
+  list('customs_office', '关区', 'Customs office', [
+    ['0800', '沈阳关区', 'Shenyang customs area'],
+    ['0900', '大连关区', 'Dalian customs area'],
+    ['0902', '大连港湾', 'Dalian harbour'],
+    ['0908', '大连机场', 'Dalian airport'],
+  ]),
+  list('port', '港口', 'Port', [
+    ['USA000', '美国', 'United States'],
+    ['JPN000', '日本', 'Japan'],
+    ['KOR000', '韩国', 'Korea'],
+    ['HKG000', '中国香港', 'Hong Kong'],
+    ['CHN009', '大连', 'Dalian'],
+  ]),
+  list('district', '国内地区', 'Domestic district', [
+    ['21029', '大连其他', 'Dalian, other'],
+    ['21012', '沈阳', 'Shenyang'],
+    ['21022', '大连保税区', 'Dalian bonded zone'],
+  ]),
+];
+
+function list(name: string, zh: string, en: string, rows: [string, string, string][]): CodeList {
+  return {
+    name,
+    title_zh: zh,
+    title_en: en,
+    version_date: '2026-01-01',
+    source: 'harness sample',
+    entries: rows.map(([code, label_zh, label_en]) => ({ code, label_zh, label_en, note: '' })),
+  };
+}
+
+export function emptyDeclaration(seq: string, ie: IeFlag): Declaration {
+  const charge = () => ({ mark: '', value: '', currency: '' });
+  return {
+    client_seq_no: seq,
+    filing_mode: 'one_step',
+    advance: false,
+    head: {
+      ie_flag: ie,
+      declaring_customs: '',
+      ie_port: '',
+      record_no: '',
+      contract_no: '',
+      ie_date: '',
+      trade_scc: '',
+      trade_code: '',
+      trade_name: '',
+      overseas_name: '',
+      overseas_address: '',
+      overseas_aeo: '',
+      owner_scc: '',
+      owner_code: '',
+      owner_name: '',
+      agent_scc: '',
+      agent_code: '',
+      agent_name: '',
+      transport_mode: '',
+      conveyance_name: '',
+      voyage_no: '',
+      bill_no: '',
+      trade_mode: '',
+      levy_kind: '',
+      licence_no: '',
+      trade_country: '',
+      trading_country: '',
+      destination_port: '',
+      departure_port: '',
+      entry_exit_port: '',
+      terms_of_sale: '',
+      freight: charge(),
+      insurance: charge(),
+      other_charges: charge(),
+      packages: '',
+      package_kind: '',
+      gross_weight: '',
+      net_weight: '',
+      marks: '',
+      goods_place: '',
+      entry_type: '0',
+      document_type: '',
+      price_declarations: '',
+      guarantee_release: false,
+      remarks: '',
+    },
+    lines: [],
+    containers: [],
+    documents: [],
+    edocs: [],
+  };
+}
+
+function err(rule: string, field: string, zh: string, en: string): Problem {
+  return { rule, severity: 'error', field, message_zh: zh, message_en: en };
+}
+
+/** A few declare rules, enough to exercise the UI. */
+export function fakeValidate(d: Declaration): Problem[] {
+  const out: Problem[] = [];
+  const h = d.head;
+  const required: [keyof typeof h, string, string][] = [
+    ['declaring_customs', '申报地海关', 'declaring customs'],
+    ['trade_name', '境内收发货人名称', 'consignee name'],
+    ['trade_mode', '监管方式', 'trade mode'],
+    ['gross_weight', '毛重', 'gross weight'],
+  ];
+  for (const [k, zh, en] of required) {
+    if (String(h[k]).trim() === '') out.push(err('DEC-R01', `head.${k}`, `申报时必须填写${zh}`, `The ${en} is required to declare`));
+  }
+  const gross = Number(h.gross_weight);
+  const net = Number(h.net_weight);
+  if (h.gross_weight && Number.isNaN(gross)) {
+    out.push(err('DEC-F05', 'head.gross_weight', '毛重必须是数字', 'The gross weight must be a number'));
+  }
+  if (h.gross_weight && h.net_weight && !Number.isNaN(gross) && net > gross) {
+    out.push(err('DEC-X01', 'head.net_weight', '净重不能大于毛重', 'The net weight must not exceed the gross weight'));
+  }
+  if (d.lines.length === 0) out.push(err('DEC-L01', 'lines', '至少需要一项商品', 'At least one goods line is needed'));
+  d.lines.forEach((l, i) => {
+    if (!/^\d{10}$/.test(l.commodity_code)) {
+      out.push(err('DEC-F10', `lines[${i}].commodity_code`, '商品编号应为 10 位数字', 'The commodity code must be 10 digits'));
+    }
+  });
+  if (d.lines.length > 0 && h.net_weight) {
+    out.push({
+      rule: 'DEC-X07',
+      severity: 'warning',
+      field: 'head.net_weight',
+      message_zh: '表体净重之和与表头净重不一致',
+      message_en: 'The lines’ net weights do not add up to the head net weight',
+    });
+  }
+  return out;
+}
+
+export interface FakeBackendOptions {
+  /** Delay of every reply, ms. */
+  latency?: number;
+  now?: () => Date;
+}
+
+export class FakeBackend {
+  drafts = new Map<string, Stored>();
+  calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  private seq = 1;
+  private opts: FakeBackendOptions;
+
+  constructor(opts: FakeBackendOptions = {}) {
+    this.opts = opts;
+  }
+
+  private now(): string {
+    return (this.opts.now?.() ?? new Date()).toISOString();
+  }
+
+  private view(s: Stored): DraftView {
+    const last = s.revisions[s.revisions.length - 1];
+    return { meta: { ...s.meta }, declaration: structuredClone(last.declaration), problems: fakeValidate(last.declaration) };
+  }
+
+  private get(id: unknown): Stored {
+    const s = this.drafts.get(String(id));
+    if (!s) throw { code: 'not_found', message: `no draft ${String(id)}`, field: null };
+    return s;
+  }
+
+  private record(s: Stored, declaration: Declaration, note: string): Problem[] {
+    const problems = fakeValidate(declaration);
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const revision = s.revisions.length + 1;
+    const at = this.now();
+    const status = errors === 0 ? 'ready' : 'draft';
+    s.revisions.push({
+      meta: { revision, saved_at: at, status, error_count: errors, warning_count: problems.length - errors, note },
+      declaration: structuredClone(declaration),
+    });
+    const h = declaration.head;
+    s.meta = {
+      ...s.meta,
+      revision,
+      status,
+      error_count: errors,
+      warning_count: problems.length - errors,
+      updated_at: at,
+      title: [h.trade_name, h.bill_no, declaration.client_seq_no].find((x) => x.trim() !== '') ?? '',
+    };
+    return problems;
+  }
+
+  create(ie: IeFlag, fill?: (d: Declaration) => void): DraftView {
+    const n = this.seq++;
+    const id = `0190a1b2-0000-7000-8000-${String(n).padStart(12, '0')}`;
+    const seqNo = `PD${String(202611270000000 + n).padStart(16, '0')}`;
+    const at = this.now();
+    const s: Stored = {
+      meta: {
+        id,
+        client_seq_no: seqNo,
+        ie_flag: ie,
+        title: seqNo,
+        status: 'draft',
+        revision: 0,
+        error_count: 0,
+        warning_count: 0,
+        created_at: at,
+        updated_at: at,
+        trashed_at: null,
+      },
+      revisions: [],
+    };
+    const d = emptyDeclaration(seqNo, ie);
+    fill?.(d);
+    this.drafts.set(id, s);
+    this.record(s, d, 'created');
+    return this.view(s);
+  }
+
+  /** The handler to give mockIPC. */
+  handle = async (cmd: string, args: Record<string, unknown> = {}): Promise<unknown> => {
+    this.calls.push({ cmd, args: structuredClone(args) });
+    if (this.opts.latency) await new Promise((r) => setTimeout(r, this.opts.latency));
+    switch (cmd) {
+      case 'create_declaration':
+        return this.create(args.ieFlag as IeFlag);
+      case 'get_declaration':
+        return this.view(this.get(args.id));
+      case 'save_declaration': {
+        const s = this.get(args.id);
+        if (s.meta.trashed_at) throw { code: 'trashed', message: 'draft is in the trash', field: null };
+        const problems = this.record(s, args.declaration as Declaration, String(args.note));
+        return { meta: { ...s.meta }, problems };
+      }
+      case 'list_drafts': {
+        const q = args.query as DraftQuery;
+        const text = q.text?.toLowerCase() ?? '';
+        const items = [...this.drafts.values()]
+          .filter((s) => (q.trashed ? s.meta.trashed_at !== null : s.meta.trashed_at === null))
+          .filter((s) => !q.status || s.meta.status === q.status)
+          .filter((s) => !q.ie_flag || s.meta.ie_flag === q.ie_flag)
+          .filter((s) => {
+            if (!text) return true;
+            const d = s.revisions[s.revisions.length - 1].declaration;
+            return JSON.stringify(d).toLowerCase().includes(text);
+          })
+          .map((s) => ({ ...s.meta }))
+          .sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+        const limit = q.limit || 50;
+        return { items: items.slice(q.offset, q.offset + limit), total: items.length };
+      }
+      case 'draft_history':
+        return [...this.get(args.id).revisions].reverse().map((r) => ({ ...r.meta }));
+      case 'get_revision': {
+        const r = this.get(args.id).revisions.find((x) => x.meta.revision === args.revision);
+        if (!r) throw { code: 'not_found', message: `no revision ${String(args.revision)}`, field: null };
+        return structuredClone(r.declaration);
+      }
+      case 'restore_revision': {
+        const s = this.get(args.id);
+        const r = s.revisions.find((x) => x.meta.revision === args.revision);
+        if (!r) throw { code: 'not_found', message: `no revision ${String(args.revision)}`, field: null };
+        this.record(s, r.declaration, `restore r${r.meta.revision}`);
+        return this.view(s);
+      }
+      case 'trash_draft': {
+        const s = this.get(args.id);
+        s.meta.trashed_at = this.now();
+        return { ...s.meta };
+      }
+      case 'untrash_draft': {
+        const s = this.get(args.id);
+        s.meta.trashed_at = null;
+        return { ...s.meta };
+      }
+      case 'empty_trash': {
+        let n = 0;
+        for (const [id, s] of this.drafts) {
+          if (s.meta.trashed_at) {
+            this.drafts.delete(id);
+            n++;
+          }
+        }
+        return n;
+      }
+      case 'validate_declaration':
+        return fakeValidate(args.declaration as Declaration);
+      case 'code_lists':
+        return SAMPLE_CODE_LISTS;
+      case 'app_info':
+        return { version: '0.1.0', data_dir: '/home/clerk/.local/share/portdesk', db_path: '/home/clerk/.local/share/portdesk/portdesk.db' };
+      default:
+        throw { code: 'internal', message: `unknown command ${cmd}`, field: null };
+    }
+  };
+}
