@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what PortDesk needs to build, run and test on Debian/Ubuntu:
+# system libraries for Tauri/WebKitGTK, the test tools (Xvfb, WebKitWebDriver,
+# gnome-keyring, poppler, zbar), npm packages and tauri-driver.
+# Idempotent: a second run only checks.
+#   scripts/setup.sh          everything needed to run the app
+#   scripts/setup.sh --tests  plus what the test suite needs
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+
+apt_packages=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev)
+if [ "$want_tests" = 1 ]; then
+  apt_packages+=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring poppler-utils zbar-tools)
+fi
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: npm not found; install Node.js 20 or later first" >&2; exit 1; }
+
+# npm ci only when the lockfile changed since the last install.
+npm_install() {
+  local dir=$1
+  local stamp="$dir/node_modules/.portdesk-lock-stamp"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "== setup: npm ci in ${dir#$root/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+npm_install "$root"
+npm_install "$root/ui"
+
+if [ "$want_tests" = 1 ] && ! command -v tauri-driver >/dev/null; then
+  echo "== setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
