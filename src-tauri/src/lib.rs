@@ -13,6 +13,8 @@ mod error;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_tests;
 
 pub use error::ApiError;
 
@@ -51,6 +53,25 @@ fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
     })
 }
 
+/// Registers every command; shared by the app and the command tests.
+fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::code_lists,
+        commands::create_declaration,
+        commands::save_declaration,
+        commands::get_declaration,
+        commands::list_drafts,
+        commands::draft_history,
+        commands::get_revision,
+        commands::restore_revision,
+        commands::trash_draft,
+        commands::untrash_draft,
+        commands::empty_trash,
+        commands::validate_declaration,
+    ])
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -67,7 +88,7 @@ pub fn run() {
         .expect("tokio runtime");
     tauri::async_runtime::set(runtime.handle().clone());
 
-    tauri::Builder::default()
+    with_commands(tauri::Builder::default())
         .setup(|app| {
             let data_dir = match data_dir_override() {
                 Some(dir) => dir,
@@ -78,21 +99,6 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::code_lists,
-            commands::create_declaration,
-            commands::save_declaration,
-            commands::get_declaration,
-            commands::list_drafts,
-            commands::draft_history,
-            commands::get_revision,
-            commands::restore_revision,
-            commands::trash_draft,
-            commands::untrash_draft,
-            commands::empty_trash,
-            commands::validate_declaration,
-        ])
         .run(tauri::generate_context!())
         .expect("error while running PortDesk");
 }
