@@ -55,6 +55,15 @@ fn generate() -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    // Every code an ApiError can carry, so the UI can prove each is translated.
+    let codes: Vec<String> = portdesk_drafts::error_codes()
+        .into_iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str(&format!(
+        "export const ERROR_CODES = [{}] as const;\n",
+        codes.join(", ")
+    ));
     out
 }
 

@@ -29,6 +29,7 @@ describe('catalogs', () => {
   it('translate every error code the shell sends', () => {
     for (const code of KNOWN_ERROR_CODES) {
       expect(Object.keys(zhCN)).toContain(`errors.${code}`);
+      expect(Object.keys(en)).toContain(`errors.${code}`);
     }
   });
 });

@@ -53,6 +53,13 @@ pub enum DraftError {
     Invalid { field: String, message: String },
 }
 
+/// Every error code a drafts operation can answer with.
+pub fn error_codes() -> Vec<&'static str> {
+    let mut codes = portdesk_store::ERROR_CODES.to_vec();
+    codes.push("invalid_input");
+    codes
+}
+
 impl DraftError {
     /// Stable code for the UI and scripts.
     pub fn code(&self) -> &'static str {

@@ -39,6 +39,21 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+/// Every code [`StoreError::code`] can give; the UI's catalogs must translate each.
+pub const ERROR_CODES: &[&str] = &[
+    "not_found",
+    "revision_not_found",
+    "trashed",
+    "already_exists",
+    "client_seq_no_taken",
+    "client_seq_no_changed",
+    "corrupt",
+    "busy",
+    "db",
+    "migrate",
+    "json",
+];
+
 impl StoreError {
     /// Stable machine-readable code; the UI translates these, so never
     /// rename one.
@@ -75,4 +90,40 @@ fn is_busy(e: &sqlx::Error) -> bool {
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|db| db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let id = Uuid::nil();
+        let json = serde_json::from_str::<u8>("x").unwrap_err();
+        let errors = [
+            StoreError::NotFound { id },
+            StoreError::RevisionNotFound { id, revision: 2 },
+            StoreError::Trashed { id },
+            StoreError::AlreadyExists { id },
+            StoreError::ClientSeqNoTaken {
+                client_seq_no: "x".into(),
+            },
+            StoreError::ClientSeqNoChanged {
+                id,
+                stored: "a".into(),
+                given: "b".into(),
+            },
+            StoreError::Corrupt("x".into()),
+            StoreError::Db(sqlx::Error::RowNotFound),
+            StoreError::Migrate(sqlx::migrate::MigrateError::VersionMissing(1)),
+            StoreError::Json(json),
+        ];
+        for e in &errors {
+            assert!(
+                ERROR_CODES.contains(&e.code()),
+                "{} is not in ERROR_CODES",
+                e.code()
+            );
+        }
+    }
 }

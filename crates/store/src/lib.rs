@@ -28,7 +28,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use error::StoreError;
+pub use error::{StoreError, ERROR_CODES};
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

@@ -16,9 +16,14 @@ import type {
   RevisionMeta,
   SaveResult,
 } from './bindings';
+import { ERROR_CODES } from './bindings';
 
-/** Error codes the shell sends; the UI translates them (errors.* in the catalogs). */
-export const KNOWN_ERROR_CODES = ['not_found', 'trashed', 'invalid_input', 'db', 'io', 'internal'] as const;
+/**
+ * Error codes the UI translates (errors.* in the catalogs): every code the
+ * shell can send (generated from Rust) plus the UI's own for failures to
+ * reach the shell.
+ */
+export const KNOWN_ERROR_CODES = [...ERROR_CODES, 'io', 'internal'] as const;
 
 export type SaveNote = 'autosave' | 'save';
 

@@ -401,3 +401,4 @@ export type AppInfo = { version: string, data_dir: string, db_path: string, };
 
 export type ApiError = { code: string, message: string, field: string | null, };
 
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "corrupt", "busy", "db", "migrate", "json", "invalid_input"] as const;
