@@ -83,6 +83,10 @@ const BUNDLED: &[(&str, &str)] = &[
     ("port.json", include_str!("../codelists/port.json")),
     ("district.json", include_str!("../codelists/district.json")),
     ("receipt.json", include_str!("../codelists/receipt.json")),
+    (
+        "origin_criterion.json",
+        include_str!("../codelists/origin_criterion.json"),
+    ),
 ];
 
 /// All code lists in force, by name.
@@ -159,7 +163,7 @@ mod tests {
 
     #[test]
     fn every_bundled_list_is_valid() {
-        assert_eq!(BUNDLED.len(), 14);
+        assert_eq!(BUNDLED.len(), 15);
         for (file, text) in BUNDLED {
             let list = parse_code_list(file, text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(format!("{}.json", list.name), *file, "name matches file");
@@ -201,7 +205,7 @@ mod tests {
     #[test]
     fn bundled_lists_hold_the_reference_codes() {
         let l = CodeLists::bundled();
-        assert!(l.all().count() == 14);
+        assert!(l.all().count() == 15);
         for (list, code) in [
             ("transport_mode", "2"),
             ("trade_mode", "0110"),

@@ -8,6 +8,9 @@ pub mod code_list;
 pub mod currency;
 pub mod declaration;
 pub mod draft;
+pub mod guarantee;
+pub mod origin;
+pub mod paperless;
 pub mod problem;
 pub mod schema;
 pub mod validate;
@@ -17,6 +20,16 @@ pub use code_list::{CodeEntry, CodeList, CodeLists};
 pub use currency::{currency_from_legacy_code, legacy_currency_code};
 pub use declaration::*;
 pub use draft::{DraftMeta, DraftPage, DraftQuery, DraftStatus, RevisionMeta, SaveInfo};
+pub use guarantee::{
+    available_choices, check_tax_choice, document_type_for, guarantee_warnings, Assessment,
+    ChoiceAvailability, CreditRating, Deferral, Enterprise, Guarantee, GuaranteeKind,
+    GuaranteeScope, TaxOption, TaxPaymentChoice,
+};
+pub use origin::{
+    application_from_declaration, certificate_number, parse_certificate_number,
+    validate_origin_application, CertifiedFields, EnterpriseRecord, OriginApplication, OriginForm,
+};
+pub use paperless::{required_attachments, GoodsKind, RequiredDocument};
 pub use problem::{Problem, Purpose, Severity};
 pub use schema::json_schema;
 pub use validate::{default_levy_kind, expected_duty_mode, parse_decimal, validate_declaration};

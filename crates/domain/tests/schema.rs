@@ -6,8 +6,10 @@ use std::path::Path;
 
 #[test]
 fn published_schema_matches_the_types() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/formats/declaration.schema.json");
-    let fresh = serde_json::to_string_pretty(&portdesk_domain::schema::json_schema()).unwrap() + "\n";
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/formats/declaration.schema.json");
+    let fresh =
+        serde_json::to_string_pretty(&portdesk_domain::schema::json_schema()).unwrap() + "\n";
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &fresh).unwrap();
         return;
@@ -23,8 +25,10 @@ fn published_schema_matches_the_types() {
 fn valid_sample_conforms_to_the_schema_shape() {
     // The schema names every head field the sample uses.
     let schema = portdesk_domain::schema::json_schema();
-    let sample: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/fixtures/declaration-valid.json")).unwrap();
+    let sample: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/declaration-valid.json"
+    ))
+    .unwrap();
     let head_props = &schema["$defs"]["Head"]["properties"];
     for key in sample["head"].as_object().unwrap().keys() {
         assert!(head_props.get(key).is_some(), "schema lacks head.{key}");
