@@ -1,0 +1,68 @@
+//! The router: each area of the API is a module exposing
+//! `routes() -> OpenApiRouter<AppState>`, and this is the one place they
+//! are put together. Adding an area (certificates of origin, guarantee
+//! quotas …) is one line in [`protected`] (or [`public`]).
+//!
+//! Every route goes through `OpenApiRouter`, so the OpenAPI document is
+//! generated from the very routes served; `tests/openapi.rs` checks both ways.
+
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use axum::Router;
+use portdesk_api::error_code;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::{auth, control, declarations, guard, openapi, receipts, reference, AppState};
+
+/// /v1 areas behind the guard (token, faults, idempotency of writes).
+fn protected() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(declarations::routes())
+        .merge(receipts::routes())
+        .merge(reference::routes())
+}
+
+/// Areas without a token: login itself and this document. Never faulted.
+fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::routes())
+        .merge(openapi::routes())
+}
+
+/// The whole API as an `OpenApiRouter`, before state is applied.
+pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(protected().layer(from_fn_with_state(state.clone(), guard::v1_guard)))
+        .merge(public())
+        .merge(control::routes().layer(axum::middleware::from_fn(control::loopback_only)))
+}
+
+/// The OpenAPI document as served and committed (pretty JSON + newline).
+pub fn openapi_document(state: &AppState) -> String {
+    let (_, doc) = api(state).split_for_parts();
+    let mut s = doc
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}
+
+/// The served router, with the document filled in for `/openapi.json`.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = api(&state).split_for_parts();
+    let mut json = doc
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    let _ = state.openapi_json.set(json);
+    router
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, error_code::NO_ROUTE, "no such route")
+                .into_response()
+        })
+        .with_state(state)
+}

@@ -1,0 +1,106 @@
+//! Command-line flags of the `mock-window` binary, and the server settings
+//! they become.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use portdesk_api::{CommitFailMode, FaultSettings};
+
+/// The mock China International Trade Single Window (国际贸易单一窗口模拟服务).
+#[derive(Debug, Clone, Parser)]
+#[command(name = "mock-window", version, about)]
+pub struct Config {
+    /// Address to listen on. Loopback by default: `/control` is reachable only from loopback anyway.
+    #[arg(long, default_value = "127.0.0.1:8421")]
+    pub listen: SocketAddr,
+    /// Port to listen on, overriding the port of `--listen`; `0` picks a free one.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// SQLite file holding all state.
+    #[arg(long, default_value = "./mock-window.db")]
+    pub db: PathBuf,
+    /// Keep state in memory only (lost on exit); `--db` is ignored.
+    #[arg(long)]
+    pub memory: bool,
+    /// Lifetime of an access token.
+    #[arg(long, default_value_t = 3600)]
+    pub token_ttl_secs: u64,
+    /// How long a stored idempotent answer is kept.
+    #[arg(long, default_value_t = 86_400)]
+    pub idempotency_ttl_secs: u64,
+    /// Time between two review steps (receipts) of one filing.
+    #[arg(long, default_value_t = 1500)]
+    pub review_pace_ms: u64,
+    /// Added latency of every /v1 request (auth excepted).
+    #[arg(long, default_value_t = 0)]
+    pub fault_latency_ms: u64,
+    /// Probability of a 503 before doing the work.
+    #[arg(long = "fault-5xx-rate", default_value_t = 0.0)]
+    pub fault_5xx_rate: f64,
+    /// Probability of doing the work, storing the answer, then failing.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_commit_then_fail_rate: f64,
+    /// What commit-then-fail does: answer 500 or drop the connection.
+    #[arg(long, value_enum, default_value = "error500")]
+    pub fault_commit_then_fail_mode: CommitFailModeArg,
+    /// Probability of a 429 with `Retry-After`.
+    #[arg(long = "fault-429-rate", default_value_t = 0.0)]
+    pub fault_429_rate: f64,
+    /// Value of `Retry-After` on an injected 429.
+    #[arg(long, default_value_t = 2)]
+    pub fault_retry_after_secs: u64,
+    /// Probability of closing the connection without an answer.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_drop_rate: f64,
+    /// Apply the rate-based faults to GET requests too.
+    #[arg(long)]
+    pub fault_reads: bool,
+    /// Seed of the fault RNG.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// `--fault-commit-then-fail-mode` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommitFailModeArg {
+    Error500,
+    Drop,
+}
+
+impl Config {
+    /// Defaults as if started without flags, but in memory on an ephemeral port.
+    pub fn for_tests() -> Self {
+        let mut c = Config::parse_from(["mock-window", "--memory", "--port", "0"]);
+        c.review_pace_ms = 50;
+        c
+    }
+
+    /// The address to bind.
+    pub fn bind_addr(&self) -> SocketAddr {
+        let mut a = self.listen;
+        if let Some(p) = self.port {
+            a.set_port(p);
+        }
+        a
+    }
+
+    /// The fault knobs the flags ask for.
+    pub fn faults(&self) -> FaultSettings {
+        FaultSettings {
+            latency_ms: self.fault_latency_ms,
+            error_5xx_rate: self.fault_5xx_rate,
+            commit_then_fail_rate: self.fault_commit_then_fail_rate,
+            commit_then_fail_mode: match self.fault_commit_then_fail_mode {
+                CommitFailModeArg::Error500 => CommitFailMode::Error500,
+                CommitFailModeArg::Drop => CommitFailMode::Drop,
+            },
+            rate_429: self.fault_429_rate,
+            retry_after_secs: self.fault_retry_after_secs,
+            drop_rate: self.fault_drop_rate,
+            seed: self.seed,
+            apply_to_reads: self.fault_reads,
+            review_pace_ms: self.review_pace_ms,
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Receipts (回执): issuing them and the cursor feed `GET /v1/receipts`.
+//!
+//! A receipt's id is an SQLite AUTOINCREMENT key, so ids only grow and are
+//! never reused; the single writer connection commits them in id order.
+//! Reading "ids after the cursor, ascending" therefore loses nothing and
+//! repeats nothing, across pages and restarts alike.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use portdesk_api::{error_code, ErrorBody, Receipt, ReceiptCode, ReceiptPage, RejectionReason};
+use serde::Deserialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Tenant;
+use crate::clock::to_datetime;
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_receipts))
+}
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 500;
+
+/// Stores a receipt; returns its id (the cursor).
+pub async fn issue(
+    conn: &mut SqliteConnection,
+    state: &AppState,
+    enterprise_id: i64,
+    filing_id: i64,
+    code: ReceiptCode,
+    reasons: &[RejectionReason],
+    now_ms: i64,
+) -> Result<i64, ApiError> {
+    let (zh, en) = state
+        .code_lists
+        .lookup("receipt", code.as_str())
+        .map(|e| (e.label_zh.clone(), e.label_en.clone()))
+        .unwrap_or_default();
+    let (zh, en) = if reasons.is_empty() {
+        (zh, en)
+    } else {
+        (
+            format!("{zh}：{} 处错误", reasons.len()),
+            format!("{en}: {} problem(s)", reasons.len()),
+        )
+    };
+    let id = sqlx::query_scalar(
+        "INSERT INTO receipts (enterprise_id, filing_id, code, message_zh, message_en, reasons, issued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(enterprise_id)
+    .bind(filing_id)
+    .bind(code.as_str())
+    .bind(zh)
+    .bind(en)
+    .bind(serde_json::to_string(reasons)?)
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?;
+    tracing::info!(
+        filing_id,
+        code = code.as_str(),
+        receipt = id,
+        "receipt issued"
+    );
+    Ok(id)
+}
+
+const RECEIPT_COLUMNS: &str = "r.id, f.seq_no, f.entry_id, f.client_seq_no, r.code, r.message_zh,
+     r.message_en, r.reasons, r.issued_at";
+
+fn from_row(row: &SqliteRow) -> Result<Receipt, ApiError> {
+    let code: String = row.get(4);
+    let reasons: String = row.get(7);
+    Ok(Receipt {
+        cursor: row.get::<i64, _>(0).to_string(),
+        seq_no: row.get(1),
+        entry_id: row.get(2),
+        client_seq_no: row.get(3),
+        code: ReceiptCode::parse(&code)
+            .ok_or_else(|| ApiError::Corrupt(format!("receipt code {code}")))?,
+        message_zh: row.get(5),
+        message_en: row.get(6),
+        reasons: serde_json::from_str(&reasons)?,
+        issued_at: to_datetime(row.get(8)),
+    })
+}
+
+/// One receipt by id.
+pub async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Receipt, ApiError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id WHERE r.id = ?"
+    ))
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
+    from_row(&row)
+}
+
+/// Every receipt of a filing, in order.
+pub async fn of_filing(
+    conn: &mut SqliteConnection,
+    filing_id: i64,
+) -> Result<Vec<Receipt>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id
+         WHERE r.filing_id = ? ORDER BY r.id"
+    ))
+    .bind(filing_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Query of the receipt feed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceiptQuery {
+    /// Cursor: return receipts after this one. Omit (or `0`) to start at the beginning.
+    pub since: Option<String>,
+    /// Page size, 1-500, default 100.
+    pub limit: Option<i64>,
+}
+
+/// The caller's receipts after a cursor, oldest first (回执拉取).
+#[utoipa::path(
+    get,
+    path = "/v1/receipts",
+    tag = "receipts",
+    params(ReceiptQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of receipts and the next cursor", body = ReceiptPage),
+        (status = 400, description = "Malformed cursor", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn list_receipts(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Query(q): Query<ReceiptQuery>,
+) -> Result<Json<ReceiptPage>, ApiError> {
+    let since: i64 = match q.since.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(s) => s.parse().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::bad_request(error_code::INVALID_BODY, format!("bad cursor {s:?}"))
+        })?,
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let mut conn = state.db.acquire().await?;
+    // One more than asked tells whether more are waiting.
+    let rows = sqlx::query(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id
+         WHERE r.enterprise_id = ? AND r.id > ? ORDER BY r.id LIMIT ?"
+    ))
+    .bind(tenant.enterprise_id)
+    .bind(since)
+    .bind(limit + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let has_more = rows.len() as i64 > limit;
+    let receipts = rows
+        .iter()
+        .take(limit as usize)
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = receipts
+        .last()
+        .map(|r| r.cursor.clone())
+        .unwrap_or_else(|| since.to_string());
+    Ok(Json(ReceiptPage {
+        receipts,
+        next,
+        has_more,
+    }))
+}
