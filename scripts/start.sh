@@ -17,4 +17,18 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "PortDesk needs a graphical session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2
   exit 1
 fi
-exec "$target_dir/debug/portdesk-app" "$@"
+
+# No Single Window configured: start the mock one for this session, with its
+# state beside the app's data so filings survive a restart.
+if [ -z "${PORTDESK_SERVER_URL:-}" ]; then
+  cargo build -q -p portdesk-mock-window
+  mock_dir="${PORTDESK_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/cn.portdesk.desktop}"
+  mkdir -p "$mock_dir"
+  "$target_dir/debug/mock-window" --db "$mock_dir/mock-window.db" >"$mock_dir/mock-window.log" 2>&1 &
+  mock_pid=$!
+  trap 'kill $mock_pid 2>/dev/null || true' EXIT
+  export PORTDESK_SERVER_URL="http://127.0.0.1:8421"
+  echo "== mock Single Window on $PORTDESK_SERVER_URL (log: $mock_dir/mock-window.log; demo login 2102961234 / op01 / demo1234)"
+fi
+
+"$target_dir/debug/portdesk-app" "$@"
