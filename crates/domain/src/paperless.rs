@@ -190,6 +190,7 @@ pub fn required_attachments(d: &Declaration, kind: GoodsKind) -> Vec<RequiredDoc
         }
     };
 
+    let preferential = d.documents.iter().any(|a| a.code.trim() == "Y");
     let mut out = vec![dropped_or_kept(doc::CONTRACT)];
     out.push(if import {
         entry(
@@ -197,6 +198,14 @@ pub fn required_attachments(d: &Declaration, kind: GoodsKind) -> Vec<RequiredDoc
             true,
             "进口环节仍须提交发票",
             "Imports still need the invoice",
+        )
+    } else if preferential {
+        // Rule DEC-X09: a preferential certificate of origin rests on the invoice.
+        entry(
+            doc::INVOICE,
+            true,
+            "随附优惠原产地证书，仍须提交发票",
+            "A preferential certificate of origin still needs the invoice",
         )
     } else {
         dropped_or_kept(doc::INVOICE)
@@ -440,5 +449,24 @@ mod tests {
         let mut imp = decl(IeFlag::I, "M", &["7208390000"]);
         imp.edocs = vec![edoc("00000001")];
         assert!(attachment_problems(&imp, GoodsKind::default()).is_empty());
+    }
+
+    #[test]
+    fn a_preferential_certificate_keeps_the_invoice_on_a_paperless_export() {
+        let mut d = decl(IeFlag::E, "M", &["7208510000"]);
+        d.edocs.push(ElectronicAttachment {
+            code: "00000001".into(),
+            ..ElectronicAttachment::default()
+        });
+        d.documents.push(AttachedDocument {
+            code: "Y".into(),
+            cert_no: "E26470ZC41091001".into(),
+        });
+        let invoice = required_attachments(&d, GoodsKind::default())
+            .into_iter()
+            .find(|r| r.code == doc::INVOICE)
+            .unwrap();
+        assert!(invoice.required, "{invoice:?}");
+        assert!(attachment_problems(&d, GoodsKind::default()).is_empty());
     }
 }

@@ -222,6 +222,13 @@ pub fn validate_declaration(
     required::check(&ctx, &mut out);
     fields::check(&ctx, &mut out);
     cross_field::check(&ctx, &mut out);
+    if purpose == Purpose::Declare {
+        // Measure 9: say which attached edocs a paperless declaration no longer needs.
+        out.extend(crate::paperless::attachment_problems(
+            declaration,
+            crate::paperless::GoodsKind::from_declaration(declaration),
+        ));
+    }
     order::sort(&mut out);
     out
 }

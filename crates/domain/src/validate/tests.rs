@@ -115,9 +115,10 @@ pub(crate) fn sample_valid_export() -> Declaration {
             weight: s("2200"),
         },
     ];
+    // A paperless export needs no invoice (measure 9); the bill of lading stays.
     d.edocs = vec![ElectronicAttachment {
-        code: s("00000001"),
-        file_name: s("invoice-HSJ-2026-0117.pdf"),
+        code: s("00000003"),
+        file_name: s("bl-COSU6012345678.pdf"),
         size: s("183204"),
     }];
     d
