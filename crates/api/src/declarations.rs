@@ -5,6 +5,7 @@ use portdesk_domain::{Declaration, FilingMode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::guarantees::TaxPaymentChoice;
 use crate::receipts::Receipt;
 
 /// `POST /v1/declarations` and `POST /v1/declarations/{seq_no}/complete`.
@@ -17,10 +18,20 @@ pub struct SubmitDeclaration {
     /// The declaration in the interchange form (`docs/formats/declaration.md`).
     #[schema(value_type = Object)]
     pub declaration: Declaration,
-    /// Guarantee (担保) the declaration draws on, by its number; for summary
-    /// tax payment or release on guarantee. Stored, not yet checked.
+    /// Guarantee (担保) the declaration draws on, by its number. Older form
+    /// of `tax_payment.guarantee_no`: used when `tax_payment` names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guarantee_no: Option<String>,
+    /// How the duties are paid (税费支付方式): the domain's
+    /// `TaxPaymentChoice` (`docs/formats/tax-guarantee.md`): `assessment`
+    /// (`customs`/`self_assessment`), `electronic_payment`, `summary_tax`,
+    /// `paperless_tax_bill`, `release_on_guarantee`, `deferral`
+    /// (`none`/`deferred`/`instalment`), `guarantee_no`; every key optional.
+    /// Checked with `check_tax_choice` (`TAX-*` rule ids); absent = customs
+    /// assessment, nothing to secure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub tax_payment: Option<TaxPaymentChoice>,
 }
 
 /// Where a filing stands (申报状态): the meaning of its latest receipt.
@@ -191,6 +202,18 @@ pub struct FilingView {
     pub summary_accepted_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub guarantee_no: Option<String>,
+    /// The tax-payment choice as last submitted, if any.
+    #[schema(value_type = Option<Object>)]
+    pub tax_payment: Option<TaxPaymentChoice>,
+    /// Duty estimate (CNY) the guarantee's quota must cover: 10 % of the
+    /// line totals at the mock's fixed rates (`docs/mock-window.md`).
+    #[schema(value_type = Option<String>, example = "122830.00")]
+    pub duty_estimate: Option<rust_decimal::Decimal>,
+    /// Quota reserved on the guarantee at release (`P`), until paid.
+    #[schema(value_type = Option<String>, example = "122830.00")]
+    pub quota_reserved: Option<rust_decimal::Decimal>,
+    /// When the duties were paid (`POST …/payment`).
+    pub paid_at: Option<DateTime<Utc>>,
     /// The declaration as last submitted (the complete one after step 2).
     #[schema(value_type = Object)]
     pub declaration: Declaration,

@@ -79,14 +79,86 @@ mod tests {
         }
         assert!(AmendmentReason::ImportDateChange.is_tolerable());
         assert!(!AmendmentReason::DataEntryError.is_tolerable());
-        for k in [
-            GuaranteeKind::BankLetterOfGuarantee,
-            GuaranteeKind::CashDeposit,
-        ] {
-            assert_eq!(wire(k), k.as_str());
-        }
         assert_eq!(wire(CreditRating::AdvancedCertified), "advanced_certified");
         assert_eq!(wire(CommitFailMode::Error500), "error500");
+    }
+
+    /// The mirrors of the domain's guarantee enums say on the wire exactly
+    /// what the domain says, and convert both ways without loss.
+    #[test]
+    fn guarantee_enums_match_the_domain() {
+        use portdesk_domain::guarantee as d;
+        fn wire<T: serde::Serialize>(v: T) -> serde_json::Value {
+            serde_json::to_value(v).unwrap()
+        }
+        for k in GuaranteeKind::ALL {
+            let dk: d::GuaranteeKind = k.into();
+            assert_eq!(wire(k), wire(dk));
+            assert_eq!(wire(k).as_str(), Some(k.as_str()));
+            assert_eq!(GuaranteeKind::parse(k.as_str()), Some(k));
+            assert_eq!(GuaranteeKind::from(dk), k);
+        }
+        for r in CreditRating::ALL {
+            let dr: d::CreditRating = r.into();
+            assert_eq!(wire(r), wire(dr));
+            assert_eq!(CreditRating::parse(r.as_str()), Some(r));
+            assert_eq!(CreditRating::from(dr), r);
+        }
+        for s in [GuaranteeScope::General, GuaranteeScope::Single] {
+            let ds: d::GuaranteeScope = s.into();
+            assert_eq!(wire(s), wire(ds));
+            assert_eq!(GuaranteeScope::parse(s.as_str()), Some(s));
+            assert_eq!(GuaranteeScope::from(ds), s);
+        }
+    }
+
+    #[test]
+    fn guarantee_converts_to_the_domain_text_forms() {
+        use std::str::FromStr;
+        let g = Guarantee {
+            number: "BG-1".into(),
+            kind: GuaranteeKind::BankLetter,
+            scope: GuaranteeScope::General,
+            issuer: "中国银行".into(),
+            issuer_group: String::new(),
+            amount: rust_decimal::Decimal::from_str("5000000").unwrap(),
+            currency: "CNY".into(),
+            quota_used: rust_decimal::Decimal::from_str("1250000.5").unwrap(),
+            quota_left: rust_decimal::Decimal::from_str("3749999.5").unwrap(),
+            valid_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            valid_to: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            customs_area: "0900".into(),
+        };
+        let d = g.to_domain();
+        assert_eq!(d.amount, "5000000.00");
+        assert_eq!(d.quota_used, "1250000.50");
+        assert_eq!(d.quota_left, "3749999.50");
+        assert_eq!(
+            (d.valid_from.as_str(), d.valid_to.as_str()),
+            ("20260101", "20271231")
+        );
+        assert!(portdesk_domain::guarantee_warnings(
+            &d,
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn submission_without_tax_payment_still_parses() {
+        let v = serde_json::json!({"declaration": serde_json::to_value(portdesk_domain::Declaration::new("PD1".into(), portdesk_domain::IeFlag::I)).unwrap()});
+        let s: SubmitDeclaration = serde_json::from_value(v.clone()).unwrap();
+        assert!(s.tax_payment.is_none() && s.guarantee_no.is_none());
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            v,
+            "nothing new is written when absent"
+        );
+        let mut v = v;
+        v["tax_payment"] = serde_json::json!({"summary_tax": true, "guarantee_no": "BG-1"});
+        let s: SubmitDeclaration = serde_json::from_value(v).unwrap();
+        let t = s.tax_payment.unwrap();
+        assert!(t.summary_tax && t.guarantee_no == "BG-1" && !t.electronic_payment);
     }
 
     #[test]

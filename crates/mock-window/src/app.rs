@@ -16,7 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
-use crate::{auth, control, declarations, guard, openapi, receipts, reference, AppState};
+use crate::{
+    auth, control, declarations, guarantees, guard, openapi, receipts, reference, AppState,
+};
 
 /// /v1 areas behind the guard (token, faults, idempotency of writes).
 fn protected() -> OpenApiRouter<AppState> {
@@ -24,6 +26,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .merge(declarations::routes())
         .merge(receipts::routes())
         .merge(reference::routes())
+        .merge(guarantees::routes())
 }
 
 /// Areas without a token: login itself and this document. Never faulted.

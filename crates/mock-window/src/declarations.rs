@@ -8,6 +8,12 @@
 //! real Single Window does; one that passes is accepted at once (`L` or
 //! `SpL`, customs no. assigned) and reviewed afterwards by [`crate::review`].
 //!
+//! A submission may carry a tax-payment choice (`tax_payment`): it is
+//! checked with the domain's `check_tax_choice` by [`crate::guarantees`]
+//! and its errors (`TAX-…`) join the other reasons of an `E` receipt. A
+//! summary-tax filing reserves its duty estimate on the guarantee at
+//! release (`P`) and gives it back on payment.
+//!
 //! One client document id (ClientSeqNo) is one filing per enterprise, ever:
 //! submitting it again returns the existing filing. The one exception is a
 //! rejected filing submitted again with changes: that re-declares the same
@@ -19,9 +25,10 @@ use axum::Json;
 use portdesk_api::{
     error_code, AmendmentAnswer, AmendmentReason, AmendmentRequest, ErrorBody, FieldChange,
     FilingAnswer, FilingList, FilingStatus, FilingView, ReceiptCode, RejectionReason,
-    SubmitDeclaration,
+    SubmitDeclaration, TaxPaymentChoice,
 };
 use portdesk_domain::{validate_declaration, Declaration, FilingMode, Purpose};
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
@@ -32,6 +39,7 @@ use utoipa_axum::routes;
 use crate::auth::{may_declare_for, Tenant};
 use crate::clock::to_datetime;
 use crate::error::{ApiError, JsonBody};
+use crate::guarantees::check_choice;
 use crate::ids::{next_entry_id, next_seq_no};
 use crate::review::{next_code, schedule, status_after};
 use crate::{receipts, AppState};
@@ -68,10 +76,23 @@ struct Filing {
     created_at: i64,
     summary_accepted_at: Option<i64>,
     completed_at: Option<i64>,
+    tax_payment: Option<TaxPaymentChoice>,
+    duty_estimate: Option<Decimal>,
+    quota_reserved: Option<Decimal>,
+    paid_at: Option<i64>,
 }
 
 const FILING_COLUMNS: &str = "id, client_seq_no, seq_no, entry_id, filing_mode, advance, status,
-     declaration, guarantee_no, created_at, summary_accepted_at, completed_at";
+     declaration, guarantee_no, created_at, summary_accepted_at, completed_at, tax_payment,
+     duty_estimate, quota_reserved, paid_at";
+
+fn opt_decimal(s: Option<String>) -> Result<Option<Decimal>, ApiError> {
+    s.map(|s| {
+        s.parse::<Decimal>()
+            .map_err(|_| ApiError::Corrupt(format!("decimal {s}")))
+    })
+    .transpose()
+}
 
 fn mode_str(m: FilingMode) -> &'static str {
     match m {
@@ -102,6 +123,13 @@ fn filing_from_row(row: &SqliteRow) -> Result<Filing, ApiError> {
         created_at: row.get(9),
         summary_accepted_at: row.get(10),
         completed_at: row.get(11),
+        tax_payment: row
+            .get::<Option<&str>, _>(12)
+            .map(serde_json::from_str)
+            .transpose()?,
+        duty_estimate: opt_decimal(row.get(13))?,
+        quota_reserved: opt_decimal(row.get(14))?,
+        paid_at: row.get(15),
     })
 }
 
@@ -199,6 +227,45 @@ async fn server_checks(
         }
     }
     Ok(out)
+}
+
+/// The tax-payment choice of a submission: `tax_payment`, its guarantee
+/// number taken from the older top-level `guarantee_no` when it names none.
+/// Without `tax_payment` there is no choice to check (customs assessment).
+fn tax_choice(req: &SubmitDeclaration) -> Option<TaxPaymentChoice> {
+    let mut choice = req.tax_payment.clone()?;
+    if choice.guarantee_no.trim().is_empty() {
+        choice.guarantee_no = req.guarantee_no.clone().unwrap_or_default();
+    }
+    choice.guarantee_no = choice.guarantee_no.trim().to_owned();
+    Some(choice)
+}
+
+/// The guarantee number a filing records: the choice's, else the older field.
+fn guarantee_of(req: &SubmitDeclaration, choice: Option<&TaxPaymentChoice>) -> Option<String> {
+    match choice {
+        Some(c) if !c.guarantee_no.is_empty() => Some(c.guarantee_no.clone()),
+        Some(_) => None,
+        None => req.guarantee_no.clone(),
+    }
+}
+
+/// Every rule a submission must pass (errors only), and the duty estimate
+/// when it carries a tax-payment choice.
+async fn check_all(
+    state: &AppState,
+    tenant: &Tenant,
+    d: &Declaration,
+    choice: Option<&TaxPaymentChoice>,
+    refiling: Option<i64>,
+) -> Result<(Vec<RejectionReason>, Option<Decimal>), ApiError> {
+    let mut reasons = check(state, tenant, d).await?;
+    let Some(choice) = choice else {
+        return Ok((reasons, None));
+    };
+    let (tax, estimate) = check_choice(state, tenant, d, choice, refiling).await?;
+    reasons.extend(tax);
+    Ok((reasons, Some(estimate)))
 }
 
 /// Domain rules (errors only; warnings do not block) plus server rules.
@@ -320,6 +387,9 @@ pub async fn submit(
     tenant: Tenant,
     JsonBody(req): JsonBody<SubmitDeclaration>,
 ) -> Result<(StatusCode, Json<FilingAnswer>), ApiError> {
+    let choice = tax_choice(&req);
+    let guarantee_no = guarantee_of(&req, choice.as_ref());
+    let tax_json = choice.as_ref().map(serde_json::to_string).transpose()?;
     let d = req.declaration;
     require_client_seq_no(&d)?;
     if d.filing_mode == FilingMode::TwoStepComplete {
@@ -329,19 +399,34 @@ pub async fn submit(
         ));
     }
     // Checks read the database through the pool: run them before taking
-    // the connection for the transaction.
-    let reasons = check(&state, &tenant, &d).await?;
+    // the connection for the transaction. A rejected filing declared again
+    // does not compete with itself for quota.
+    let refiling: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM filings WHERE enterprise_id = ? AND client_seq_no = ?")
+            .bind(tenant.enterprise_id)
+            .bind(&d.client_seq_no)
+            .fetch_optional(&state.db)
+            .await?;
+    let (reasons, estimate) = check_all(&state, &tenant, &d, choice.as_ref(), refiling).await?;
+    let estimate = estimate.map(|e| e.to_string());
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     if let Some(existing) = load_by_client_seq_no(&mut tx, &tenant, &d.client_seq_no).await? {
-        if existing.status == FilingStatus::Rejected && existing.declaration != d {
+        if existing.status == FilingStatus::Rejected
+            && (existing.declaration != d || existing.tax_payment != choice)
+        {
             // Re-declaring a rejected filing: same filing, same unified no.
-            sqlx::query("UPDATE filings SET declaration = ?, filing_mode = ?, advance = ?, guarantee_no = ? WHERE id = ?")
-                .bind(serde_json::to_string(&d)?)
-                .bind(mode_str(d.filing_mode))
-                .bind(d.advance)
-                .bind(&req.guarantee_no)
-                .bind(existing.id)
+            sqlx::query(
+                "UPDATE filings SET declaration = ?, filing_mode = ?, advance = ?, guarantee_no = ?,
+                 tax_payment = ?, duty_estimate = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&d)?)
+            .bind(mode_str(d.filing_mode))
+            .bind(d.advance)
+            .bind(&guarantee_no)
+            .bind(&tax_json)
+            .bind(&estimate)
+            .bind(existing.id)
                 .execute(&mut *tx)
                 .await?;
             let receipt = decide(&mut tx, &state, &tenant, existing.id, &d, &reasons, now).await?;
@@ -360,8 +445,8 @@ pub async fn submit(
     let seq_no = next_seq_no(&mut tx, d.head.ie_flag, &d.head.declaring_customs, now).await?;
     let filing_id: i64 = sqlx::query_scalar(
         "INSERT INTO filings (enterprise_id, client_seq_no, seq_no, filing_mode, advance, status,
-          declaration, guarantee_no, created_at)
-         VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?, ?) RETURNING id",
+          declaration, guarantee_no, created_at, tax_payment, duty_estimate)
+         VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(tenant.enterprise_id)
     .bind(&d.client_seq_no)
@@ -369,8 +454,10 @@ pub async fn submit(
     .bind(mode_str(d.filing_mode))
     .bind(d.advance)
     .bind(serde_json::to_string(&d)?)
-    .bind(&req.guarantee_no)
+    .bind(&guarantee_no)
     .bind(now)
+    .bind(&tax_json)
+    .bind(&estimate)
     .fetch_one(&mut *tx)
     .await?;
     let receipt = decide(&mut tx, &state, &tenant, filing_id, &d, &reasons, now).await?;
@@ -407,6 +494,7 @@ pub async fn complete(
     Path(seq_no): Path<String>,
     JsonBody(req): JsonBody<SubmitDeclaration>,
 ) -> Result<Json<FilingAnswer>, ApiError> {
+    let new_choice = tax_choice(&req);
     let d = req.declaration;
     require_client_seq_no(&d)?;
     let mut conn = state.db.acquire().await?;
@@ -464,7 +552,15 @@ pub async fn complete(
             message_en: "The complete declaration must carry the summary's client_seq_no".into(),
         });
     }
-    reasons.extend(check(&state, &tenant, &d).await?);
+    // The complete declaration may bring the tax choice, or keep the summary's.
+    let choice = new_choice.or_else(|| f.tax_payment.clone());
+    let guarantee_no = match &choice {
+        Some(c) if !c.guarantee_no.is_empty() => Some(c.guarantee_no.clone()),
+        Some(_) => None,
+        None => f.guarantee_no.clone(),
+    };
+    let (more, estimate) = check_all(&state, &tenant, &d, choice.as_ref(), Some(f.id)).await?;
+    reasons.extend(more);
     if !reasons.is_empty() {
         return Err(ApiError::refused(
             error_code::VALIDATION_FAILED,
@@ -473,12 +569,18 @@ pub async fn complete(
         ));
     }
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE filings SET declaration = ?, completed_at = ? WHERE id = ?")
-        .bind(serde_json::to_string(&d)?)
-        .bind(now)
-        .bind(f.id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE filings SET declaration = ?, completed_at = ?, tax_payment = ?, duty_estimate = ?,
+         guarantee_no = ? WHERE id = ?",
+    )
+    .bind(serde_json::to_string(&d)?)
+    .bind(now)
+    .bind(choice.as_ref().map(serde_json::to_string).transpose()?)
+    .bind(estimate.map(|e| e.to_string()))
+    .bind(&guarantee_no)
+    .bind(f.id)
+    .execute(&mut *tx)
+    .await?;
     let receipt = decide(&mut tx, &state, &tenant, f.id, &d, &[], now).await?;
     let f = load_by_seq_no(&mut tx, &tenant, &seq_no).await?;
     let a = answer(&mut tx, &f, receipt).await?;
@@ -621,6 +723,10 @@ async fn view(state: &AppState, tenant: &Tenant, f: Filing) -> Result<FilingView
         summary_accepted_at: f.summary_accepted_at.map(to_datetime),
         completed_at: f.completed_at.map(to_datetime),
         guarantee_no: f.guarantee_no,
+        tax_payment: f.tax_payment,
+        duty_estimate: f.duty_estimate,
+        quota_reserved: f.quota_reserved,
+        paid_at: f.paid_at.map(to_datetime),
         declaration: f.declaration,
         receipts,
         amendments,

@@ -10,7 +10,8 @@
 //! - [`config`]: command-line flags.
 //! - [`db`]: the SQLite pool and migrations; [`seed`]: the Liaoning demo data.
 //! - [`app`]: assembles the router from the area modules ([`auth`],
-//!   [`declarations`], [`receipts`], [`reference`], [`control`], [`openapi`]).
+//!   [`declarations`], [`receipts`], [`reference`], [`guarantees`],
+//!   [`control`], [`openapi`]).
 //! - [`guard`]: what every protected /v1 request passes: faults and idempotency.
 //! - [`review`]: the background task that issues receipts on a schedule.
 //! - [`server`]: the accept loop (it can drop a connection without an answer).
@@ -24,6 +25,7 @@ pub mod db;
 pub mod declarations;
 pub mod error;
 pub mod faults;
+pub mod guarantees;
 pub mod guard;
 pub mod ids;
 pub mod openapi;

@@ -7,6 +7,11 @@
 //!   `L` (issued by the write) → `G` → `P` → `R`, or `L` → `E`;
 //! - two-step summary: `SpL` (by the write) → `SpJ` → `SpK`, or `SpL` → `SpE`.
 //!
+//! Release (`P`) of a summary-tax declaration first reserves its duty
+//! estimate on its guarantee ([`crate::guarantees::reserve_on_release`]);
+//! when the quota no longer covers it, the filing gets `E`
+//! (`TAX-GUARANTEE-QUOTA`) instead of `P`, in the same transaction.
+//!
 //! Deterministic rejection for tests and demos: a declaration whose remarks
 //! (`head.remarks`) contain `#REJECT:<field path>` is rejected on review
 //! with rule `SW-REVIEW` naming that field (several markers, several reasons).
@@ -18,7 +23,7 @@ use portdesk_domain::Declaration;
 use sqlx::{Row, SqliteConnection};
 
 use crate::error::ApiError;
-use crate::{receipts, AppState};
+use crate::{guarantees, receipts, AppState};
 
 /// Rule id of a rejection decided on review (the `#REJECT:` trigger).
 pub const RULE_REVIEW: &str = "SW-REVIEW";
@@ -156,9 +161,13 @@ async fn run_due(state: &AppState) -> Result<Option<i64>, ApiError> {
         // A rejected filing gets no further receipts from an older schedule.
         if status != FilingStatus::Rejected.as_str() {
             let declaration: Declaration = serde_json::from_str(row.get::<&str, _>(2))?;
-            let reasons = match code {
-                ReceiptCode::E | ReceiptCode::SpE => review_rejections(&declaration),
-                _ => Vec::new(),
+            let (code, reasons) = match code {
+                ReceiptCode::E | ReceiptCode::SpE => (code, review_rejections(&declaration)),
+                ReceiptCode::P => match guarantees::reserve_on_release(&mut tx, filing_id).await? {
+                    None => (code, Vec::new()),
+                    Some(quota) => (ReceiptCode::E, vec![quota]),
+                },
+                _ => (code, Vec::new()),
             };
             receipts::issue(&mut tx, state, row.get(0), filing_id, code, &reasons, now).await?;
             sqlx::query("UPDATE filings SET status = ? WHERE id = ?")

@@ -22,6 +22,10 @@ pub struct SeedEnterprise {
     pub name_en: &'static str,
     pub credit_rating: &'static str,
     pub customs_area: &'static str,
+    /// Enterprise group (企业集团), for group finance guarantees.
+    pub group: Option<&'static str>,
+    /// Tripartite agreement for electronic payment (三方协议).
+    pub tripartite_agreement: bool,
 }
 
 impl SeedEnterprise {
@@ -41,6 +45,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Dalian Haichen International Logistics Co., Ltd.",
         credit_rating: "advanced_certified",
         customs_area: "0900",
+        group: None,
+        tripartite_agreement: true,
     },
     SeedEnterprise {
         customs_code: "2102930001",
@@ -49,6 +55,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Dalian Beifang Steel Import & Export Co., Ltd.",
         credit_rating: "general",
         customs_area: "0900",
+        group: None,
+        tripartite_agreement: false,
     },
     SeedEnterprise {
         customs_code: "2102910128",
@@ -57,6 +65,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Dalian Precision Machinery Co., Ltd.",
         credit_rating: "advanced_certified",
         customs_area: "0900",
+        group: Some("DPM-GROUP"),
+        tripartite_agreement: true,
     },
     SeedEnterprise {
         customs_code: "2102980567",
@@ -65,6 +75,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Dalian Gangtong Customs Brokerage Co., Ltd.",
         credit_rating: "general",
         customs_area: "0900",
+        group: None,
+        tripartite_agreement: false,
     },
     SeedEnterprise {
         customs_code: "2101930456",
@@ -73,6 +85,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Shenyang Jinggong Equipment Manufacturing Co., Ltd.",
         credit_rating: "general",
         customs_area: "0800",
+        group: None,
+        tripartite_agreement: true,
     },
     SeedEnterprise {
         customs_code: "2108940321",
@@ -81,6 +95,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Yingkou Bayuquan Magnesia Import & Export Co., Ltd.",
         credit_rating: "discredited",
         customs_area: "0900",
+        group: None,
+        tripartite_agreement: false,
     },
     SeedEnterprise {
         customs_code: "2108960077",
@@ -89,6 +105,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         name_en: "Yingkou Xingang International Freight Forwarding Co., Ltd.",
         credit_rating: "general",
         customs_area: "0900",
+        group: None,
+        tripartite_agreement: false,
     },
 ];
 
@@ -120,7 +138,11 @@ pub struct SeedGuarantee {
     pub guarantee_no: &'static str,
     pub customs_code: &'static str,
     pub kind: &'static str,
+    /// `general` (总担保) or `single` (单项担保).
+    pub scope: &'static str,
     pub issuer: &'static str,
+    /// Group of the issuing finance company (group finance only).
+    pub issuer_group: &'static str,
     pub amount: &'static str,
     pub currency: &'static str,
     pub quota_used: &'static str,
@@ -134,8 +156,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "BG-BOC-DL-2026-000117",
         customs_code: "2102961234",
-        kind: "bank_letter_of_guarantee",
+        kind: "bank_letter",
+        scope: "general",
         issuer: "中国银行股份有限公司大连分行",
+        issuer_group: "",
         amount: "5000000.00",
         currency: "CNY",
         quota_used: "1250000.00",
@@ -146,8 +170,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "AEO-EX-0900-2102961234",
         customs_code: "2102961234",
-        kind: "advanced_certified_exemption",
+        kind: "advanced_exemption",
+        scope: "single",
         issuer: "",
+        issuer_group: "",
         amount: "20000000.00",
         currency: "CNY",
         quota_used: "0.00",
@@ -159,8 +185,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "BG-CCB-DL-2025-004521",
         customs_code: "2102930001",
-        kind: "bank_letter_of_guarantee",
+        kind: "bank_letter",
+        scope: "general",
         issuer: "中国建设银行股份有限公司大连分行",
+        issuer_group: "",
         amount: "3000000.00",
         currency: "CNY",
         quota_used: "0.00",
@@ -171,8 +199,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "PICC-GTI-2026-2102-000187",
         customs_code: "2102930001",
-        kind: "tax_guarantee_insurance",
+        kind: "tax_insurance",
+        scope: "general",
         issuer: "中国人民财产保险股份有限公司大连市分公司",
+        issuer_group: "",
         amount: "2000000.00",
         currency: "CNY",
         quota_used: "2000000.00",
@@ -180,13 +210,31 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
         valid_to: "2027-02-28",
         customs_area: "0900",
     },
+    // Its exemption approval from when it was advanced certified; it has
+    // been downgraded to general since, so claiming it fails TAX-EXEMPTION.
+    SeedGuarantee {
+        guarantee_no: "AEO-EX-0900-2102930001",
+        customs_code: "2102930001",
+        kind: "advanced_exemption",
+        scope: "single",
+        issuer: "",
+        issuer_group: "",
+        amount: "10000000.00",
+        currency: "CNY",
+        quota_used: "0.00",
+        valid_from: "2026-01-01",
+        valid_to: "2027-12-31",
+        customs_area: "0900",
+    },
     // Advanced certified manufacturer: group finance company, and a policy
     // filed with another customs area (Shenyang).
     SeedGuarantee {
         guarantee_no: "GFC-DPM-2026-0042",
         customs_code: "2102910128",
-        kind: "group_finance_company",
+        kind: "group_finance",
+        scope: "general",
         issuer: "大连精工集团财务有限公司",
+        issuer_group: "DPM-GROUP",
         amount: "8000000.00",
         currency: "CNY",
         quota_used: "500000.00",
@@ -197,8 +245,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "PAIC-GTI-2026-0800-003310",
         customs_code: "2102910128",
-        kind: "tax_guarantee_insurance",
+        kind: "tax_insurance",
+        scope: "general",
         issuer: "中国平安财产保险股份有限公司辽宁分公司",
+        issuer_group: "",
         amount: "1000000.00",
         currency: "CNY",
         quota_used: "0.00",
@@ -210,8 +260,10 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
     SeedGuarantee {
         guarantee_no: "BG-SJB-SY-2026-000356",
         customs_code: "2101930456",
-        kind: "bank_letter_of_guarantee",
+        kind: "bank_letter",
+        scope: "general",
         issuer: "盛京银行股份有限公司沈阳分行",
+        issuer_group: "",
         amount: "2000000.00",
         currency: "CNY",
         quota_used: "300000.00",
@@ -224,7 +276,9 @@ pub const GUARANTEES: &[SeedGuarantee] = &[
         guarantee_no: "CD-0908-2026-000007",
         customs_code: "2108940321",
         kind: "cash_deposit",
+        scope: "single",
         issuer: "营口鲅鱼圈镁业进出口有限公司",
+        issuer_group: "",
         amount: "500000.00",
         currency: "CNY",
         quota_used: "120000.00",
@@ -253,8 +307,9 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     for e in ENTERPRISES {
         sqlx::query(
             "INSERT OR IGNORE INTO enterprises
-             (customs_code, scc, name_zh, name_en, credit_rating, customs_area)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             (customs_code, scc, name_zh, name_en, credit_rating, customs_area,
+              group_id, tripartite_agreement)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(e.customs_code)
         .bind(e.scc())
@@ -262,6 +317,8 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         .bind(e.name_en)
         .bind(e.credit_rating)
         .bind(e.customs_area)
+        .bind(e.group)
+        .bind(e.tripartite_agreement)
         .execute(&mut *tx)
         .await?;
     }
@@ -301,13 +358,15 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     for g in GUARANTEES {
         sqlx::query(
             "INSERT OR IGNORE INTO guarantees
-             (guarantee_no, enterprise_id, kind, issuer, amount, currency, quota_used,
-              valid_from, valid_to, customs_area)
-             SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE customs_code = ?",
+             (guarantee_no, enterprise_id, kind, scope, issuer, issuer_group, amount, currency,
+              quota_used, valid_from, valid_to, customs_area)
+             SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE customs_code = ?",
         )
         .bind(g.guarantee_no)
         .bind(g.kind)
+        .bind(g.scope)
         .bind(g.issuer)
+        .bind(g.issuer_group)
         .bind(g.amount)
         .bind(g.currency)
         .bind(g.quota_used)
@@ -324,7 +383,7 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portdesk_api::{CreditRating, GuaranteeKind};
+    use portdesk_api::{CreditRating, GuaranteeKind, GuaranteeScope};
     use portdesk_domain::checksum::is_valid_scc;
     use rust_decimal::Decimal;
     use std::str::FromStr;
@@ -345,6 +404,7 @@ mod tests {
         let mut kinds = std::collections::HashSet::new();
         for g in GUARANTEES {
             kinds.insert(GuaranteeKind::parse(g.kind).expect(g.kind));
+            assert!(GuaranteeScope::parse(g.scope).is_some(), "{}", g.scope);
             let amount = Decimal::from_str(g.amount).unwrap();
             assert!(Decimal::from_str(g.quota_used).unwrap() <= amount);
             assert!(ENTERPRISES.iter().any(|e| e.customs_code == g.customs_code));
