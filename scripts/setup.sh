@@ -16,7 +16,7 @@ sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
 apt_packages=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev)
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev libdbus-1-dev)
 if [ "$want_tests" = 1 ]; then
   apt_packages+=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring poppler-utils zbar-tools)
 fi
