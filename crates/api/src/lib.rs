@@ -14,6 +14,7 @@ pub mod control;
 pub mod declarations;
 pub mod error;
 pub mod guarantees;
+pub mod origin;
 pub mod receipts;
 pub mod reference;
 
@@ -22,6 +23,7 @@ pub use control::*;
 pub use declarations::*;
 pub use error::*;
 pub use guarantees::*;
+pub use origin::*;
 pub use receipts::*;
 pub use reference::*;
 
@@ -57,6 +59,10 @@ mod tests {
             ReceiptCode::SpE,
             ReceiptCode::SpJ,
             ReceiptCode::SpK,
+            ReceiptCode::CooL,
+            ReceiptCode::CooA,
+            ReceiptCode::CooE,
+            ReceiptCode::CooM,
         ] {
             assert_eq!(wire(c), c.as_str());
             assert_eq!(ReceiptCode::parse(c.as_str()), Some(c));
@@ -69,6 +75,16 @@ mod tests {
             assert_eq!(wire(s), s.as_str());
             assert_eq!(FilingStatus::parse(s.as_str()), Some(s));
         }
+        for o in [
+            OriginStatus::Accepted,
+            OriginStatus::ManualReview,
+            OriginStatus::Approved,
+            OriginStatus::Rejected,
+        ] {
+            assert_eq!(wire(o), o.as_str());
+            assert_eq!(OriginStatus::parse(o.as_str()), Some(o));
+        }
+        assert_eq!(wire(ReceiptCode::CooA), "COO-A");
         for r in [
             AmendmentReason::ImportDateChange,
             AmendmentReason::ConveyanceChange,

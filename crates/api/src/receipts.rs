@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Receipt channel codes (回执状态), as in the receipt code list.
+/// Receipt channel codes (回执状态), as in the receipt code list, and the
+/// mock's `COO-*` codes of certificate-of-origin applications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub enum ReceiptCode {
     /// 入海关预录入库: accepted into the customs database.
@@ -26,6 +27,18 @@ pub enum ReceiptCode {
     SpJ,
     /// 准予提离: goods may leave the port.
     SpK,
+    /// 原产地证书申请已接收: certificate-of-origin application received.
+    #[serde(rename = "COO-L")]
+    CooL,
+    /// 原产地证书签发: certificate of origin approved and issued.
+    #[serde(rename = "COO-A")]
+    CooA,
+    /// 原产地证书申请退回: application rejected, with reasons.
+    #[serde(rename = "COO-E")]
+    CooE,
+    /// 转人工审核: smart review handed the application to a person.
+    #[serde(rename = "COO-M")]
+    CooM,
 }
 
 impl ReceiptCode {
@@ -41,6 +54,10 @@ impl ReceiptCode {
             ReceiptCode::SpE => "SpE",
             ReceiptCode::SpJ => "SpJ",
             ReceiptCode::SpK => "SpK",
+            ReceiptCode::CooL => "COO-L",
+            ReceiptCode::CooA => "COO-A",
+            ReceiptCode::CooE => "COO-E",
+            ReceiptCode::CooM => "COO-M",
         }
     }
 
@@ -55,6 +72,10 @@ impl ReceiptCode {
             "SpE" => ReceiptCode::SpE,
             "SpJ" => ReceiptCode::SpJ,
             "SpK" => ReceiptCode::SpK,
+            "COO-L" => ReceiptCode::CooL,
+            "COO-A" => ReceiptCode::CooA,
+            "COO-E" => ReceiptCode::CooE,
+            "COO-M" => ReceiptCode::CooM,
             _ => return None,
         })
     }
@@ -76,7 +97,8 @@ pub struct RejectionReason {
 pub struct Receipt {
     /// Position in the caller's receipt stream; pass as `since` to read after it.
     pub cursor: String,
-    /// Unified no. (统一编号) of the filing.
+    /// Unified no. (统一编号) of the filing; for a `COO-*` receipt, the
+    /// origin application's number.
     pub seq_no: String,
     /// Customs no. (海关编号), once accepted.
     pub entry_id: Option<String>,

@@ -17,7 +17,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::{
-    auth, control, declarations, guarantees, guard, openapi, receipts, reference, AppState,
+    auth, certificates, control, declarations, guarantees, guard, openapi, origin, receipts,
+    reference, AppState,
 };
 
 /// /v1 areas behind the guard (token, faults, idempotency of writes).
@@ -27,12 +28,15 @@ fn protected() -> OpenApiRouter<AppState> {
         .merge(receipts::routes())
         .merge(reference::routes())
         .merge(guarantees::routes())
+        .merge(origin::routes())
 }
 
-/// Areas without a token: login itself and this document. Never faulted.
+/// Areas without a token: login itself, this document, the published
+/// sealing keys and the certificate verification service. Never faulted.
 fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::routes())
+        .merge(certificates::routes())
         .merge(openapi::routes())
 }
 
@@ -41,7 +45,11 @@ pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(protected().layer(from_fn_with_state(state.clone(), guard::v1_guard)))
         .merge(public())
-        .merge(control::routes().layer(axum::middleware::from_fn(control::loopback_only)))
+        .merge(
+            control::routes()
+                .merge(origin::control_routes())
+                .layer(axum::middleware::from_fn(control::loopback_only)),
+        )
 }
 
 /// The OpenAPI document as served and committed (pretty JSON + newline).

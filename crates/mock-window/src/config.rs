@@ -23,6 +23,10 @@ pub struct Config {
     /// Keep state in memory only (lost on exit); `--db` is ignored.
     #[arg(long)]
     pub memory: bool,
+    /// PKCS#8 PEM file of the Ed25519 key that seals certificates of origin;
+    /// created with a new key if missing. Without it the key lives in the database.
+    #[arg(long)]
+    pub seal_key: Option<PathBuf>,
     /// Lifetime of an access token.
     #[arg(long, default_value_t = 3600)]
     pub token_ttl_secs: u64,

@@ -11,13 +11,14 @@
 //! - [`db`]: the SQLite pool and migrations; [`seed`]: the Liaoning demo data.
 //! - [`app`]: assembles the router from the area modules ([`auth`],
 //!   [`declarations`], [`receipts`], [`reference`], [`guarantees`],
-//!   [`control`], [`openapi`]).
+//!   [`origin`], [`certificates`], [`control`], [`openapi`]).
 //! - [`guard`]: what every protected /v1 request passes: faults and idempotency.
 //! - [`review`]: the background task that issues receipts on a schedule.
 //! - [`server`]: the accept loop (it can drop a connection without an answer).
 
 pub mod app;
 pub mod auth;
+pub mod certificates;
 pub mod clock;
 pub mod config;
 pub mod control;
@@ -29,6 +30,7 @@ pub mod guarantees;
 pub mod guard;
 pub mod ids;
 pub mod openapi;
+pub mod origin;
 pub mod receipts;
 pub mod reference;
 pub mod review;

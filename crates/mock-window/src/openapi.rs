@@ -16,7 +16,7 @@ use crate::AppState;
 #[openapi(
     info(
         title = "PortDesk mock Single Window",
-        description = "Mock of the China International Trade Single Window (国际贸易单一窗口) for PortDesk: login, declarations with asynchronous review receipts, idempotent writes, guarantees with quotas and summary tax, reference data, fault injection. See docs/mock-window.md.",
+        description = "Mock of the China International Trade Single Window (国际贸易单一窗口) for PortDesk: login, declarations with asynchronous review receipts, idempotent writes, guarantees with quotas and summary tax, certificates of origin with sealed QR codes, reference data, fault injection. See docs/mock-window.md.",
         license(name = "MIT", identifier = "MIT"),
     ),
     modifiers(&BearerAuth),
@@ -25,6 +25,8 @@ use crate::AppState;
         (name = "declarations", description = "Declarations, two-step completion, amendments (报关单申报)"),
         (name = "receipts", description = "Receipts pulled by cursor (回执)"),
         (name = "guarantees", description = "Guarantees and quotas, the enterprise profile, paying summary tax (担保与税费)"),
+        (name = "origin", description = "Certificates of origin: applications, smart review, the issued certificate (原产地证书)"),
+        (name = "certificates", description = "Published sealing keys and the public certificate verification service (证书核查); no token"),
         (name = "reference", description = "Code lists and port fees (参数数据)"),
         (name = "control", description = "Mock only: fault knobs, clock, token expiry; loopback only"),
         (name = "meta", description = "This document"),

@@ -1,4 +1,6 @@
 //! Receipts (回执): issuing them and the cursor feed `GET /v1/receipts`.
+//! One feed carries the receipts of declarations and of certificate-of-origin
+//! applications (`COO-*` codes), so a client follows one cursor.
 //!
 //! A receipt's id is an SQLite AUTOINCREMENT key, so ids only grow and are
 //! never reused; the single writer connection commits them in id order.
@@ -27,7 +29,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 500;
 
-/// Stores a receipt; returns its id (the cursor).
+/// What a receipt is about: a declaration or a certificate-of-origin application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Filing(i64),
+    Origin(i64),
+}
+
+/// Stores a receipt of a declaration, labelled from the receipt code list;
+/// returns its id (the cursor).
 pub async fn issue(
     conn: &mut SqliteConnection,
     state: &AppState,
@@ -42,20 +52,49 @@ pub async fn issue(
         .lookup("receipt", code.as_str())
         .map(|e| (e.label_zh.clone(), e.label_en.clone()))
         .unwrap_or_default();
+    issue_labelled(
+        conn,
+        enterprise_id,
+        Subject::Filing(filing_id),
+        code,
+        (&zh, &en),
+        reasons,
+        now_ms,
+    )
+    .await
+}
+
+/// Stores a receipt with the given labels (the `COO-*` codes are the
+/// mock's own and not in the receipt code list); returns its id.
+pub async fn issue_labelled(
+    conn: &mut SqliteConnection,
+    enterprise_id: i64,
+    subject: Subject,
+    code: ReceiptCode,
+    (zh, en): (&str, &str),
+    reasons: &[RejectionReason],
+    now_ms: i64,
+) -> Result<i64, ApiError> {
     let (zh, en) = if reasons.is_empty() {
-        (zh, en)
+        (zh.to_owned(), en.to_owned())
     } else {
         (
             format!("{zh}：{} 处错误", reasons.len()),
             format!("{en}: {} problem(s)", reasons.len()),
         )
     };
+    let (filing_id, origin_id) = match subject {
+        Subject::Filing(id) => (Some(id), None),
+        Subject::Origin(id) => (None, Some(id)),
+    };
     let id = sqlx::query_scalar(
-        "INSERT INTO receipts (enterprise_id, filing_id, code, message_zh, message_en, reasons, issued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO receipts (enterprise_id, filing_id, origin_id, code, message_zh, message_en,
+          reasons, issued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(enterprise_id)
     .bind(filing_id)
+    .bind(origin_id)
     .bind(code.as_str())
     .bind(zh)
     .bind(en)
@@ -64,7 +103,7 @@ pub async fn issue(
     .fetch_one(conn)
     .await?;
     tracing::info!(
-        filing_id,
+        ?subject,
         code = code.as_str(),
         receipt = id,
         "receipt issued"
@@ -72,8 +111,13 @@ pub async fn issue(
     Ok(id)
 }
 
-const RECEIPT_COLUMNS: &str = "r.id, f.seq_no, f.entry_id, f.client_seq_no, r.code, r.message_zh,
-     r.message_en, r.reasons, r.issued_at";
+const RECEIPT_COLUMNS: &str = "r.id, COALESCE(f.seq_no, o.seq_no), f.entry_id,
+     COALESCE(f.client_seq_no, o.client_seq_no), r.code, r.message_zh, r.message_en, r.reasons,
+     r.issued_at";
+
+/// A receipt belongs to a declaration or to an origin application: join both.
+const RECEIPT_FROM: &str = "receipts r LEFT JOIN filings f ON f.id = r.filing_id
+     LEFT JOIN origin_applications o ON o.id = r.origin_id";
 
 fn from_row(row: &SqliteRow) -> Result<Receipt, ApiError> {
     let code: String = row.get(4);
@@ -95,7 +139,7 @@ fn from_row(row: &SqliteRow) -> Result<Receipt, ApiError> {
 /// One receipt by id.
 pub async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Receipt, ApiError> {
     let row = sqlx::query(&format!(
-        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id WHERE r.id = ?"
+        "SELECT {RECEIPT_COLUMNS} FROM {RECEIPT_FROM} WHERE r.id = ?"
     ))
     .bind(id)
     .fetch_one(conn)
@@ -109,10 +153,23 @@ pub async fn of_filing(
     filing_id: i64,
 ) -> Result<Vec<Receipt>, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id
-         WHERE r.filing_id = ? ORDER BY r.id"
+        "SELECT {RECEIPT_COLUMNS} FROM {RECEIPT_FROM} WHERE r.filing_id = ? ORDER BY r.id"
     ))
     .bind(filing_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every receipt of an origin application, in order.
+pub async fn of_origin(
+    conn: &mut SqliteConnection,
+    origin_id: i64,
+) -> Result<Vec<Receipt>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM {RECEIPT_FROM} WHERE r.origin_id = ? ORDER BY r.id"
+    ))
+    .bind(origin_id)
     .fetch_all(conn)
     .await?;
     rows.iter().map(from_row).collect()
@@ -156,7 +213,7 @@ pub async fn list_receipts(
     let mut conn = state.db.acquire().await?;
     // One more than asked tells whether more are waiting.
     let rows = sqlx::query(&format!(
-        "SELECT {RECEIPT_COLUMNS} FROM receipts r JOIN filings f ON f.id = r.filing_id
+        "SELECT {RECEIPT_COLUMNS} FROM {RECEIPT_FROM}
          WHERE r.enterprise_id = ? AND r.id > ? ORDER BY r.id LIMIT ?"
     ))
     .bind(tenant.enterprise_id)

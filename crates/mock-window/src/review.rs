@@ -12,6 +12,9 @@
 //! when the quota no longer covers it, the filing gets `E`
 //! (`TAX-GUARANTEE-QUOTA`) instead of `P`, in the same transaction.
 //!
+//! Origin applications have their own schedule (`origin_review_jobs`),
+//! run by [`crate::origin::run_due`] from the same loop.
+//!
 //! Deterministic rejection for tests and demos: a declaration whose remarks
 //! (`head.remarks`) contain `#REJECT:<field path>` is rejected on review
 //! with rule `SW-REVIEW` naming that field (several markers, several reasons).
@@ -23,7 +26,7 @@ use portdesk_domain::Declaration;
 use sqlx::{Row, SqliteConnection};
 
 use crate::error::ApiError;
-use crate::{guarantees, receipts, AppState};
+use crate::{guarantees, origin, receipts, AppState};
 
 /// Rule id of a rejection decided on review (the `#REJECT:` trigger).
 pub const RULE_REVIEW: &str = "SW-REVIEW";
@@ -44,6 +47,10 @@ pub fn status_after(code: ReceiptCode) -> FilingStatus {
         ReceiptCode::SpL => FilingStatus::SummaryAccepted,
         ReceiptCode::SpJ => FilingStatus::SummaryCleared,
         ReceiptCode::SpK => FilingStatus::SummaryReleased,
+        // Origin applications have their own status; a declaration never
+        // gets these codes.
+        ReceiptCode::CooE => FilingStatus::Rejected,
+        ReceiptCode::CooL | ReceiptCode::CooA | ReceiptCode::CooM => FilingStatus::Accepted,
     }
 }
 
@@ -60,6 +67,7 @@ pub fn next_code(code: ReceiptCode, declaration: &Declaration) -> Option<Receipt
         ReceiptCode::SpJ => Some(ReceiptCode::SpK),
         // R closes; SpK waits for the complete declaration; E/SpE are final.
         ReceiptCode::R | ReceiptCode::SpK | ReceiptCode::E | ReceiptCode::SpE => None,
+        ReceiptCode::CooL | ReceiptCode::CooA | ReceiptCode::CooE | ReceiptCode::CooM => None,
     }
 }
 
@@ -103,10 +111,17 @@ pub async fn schedule(
     Ok(())
 }
 
-/// Runs the review schedule for ever.
+/// Runs the review schedule (declarations and origin applications) for ever.
 pub async fn run(state: AppState) {
     loop {
-        let wait = match run_due(&state).await {
+        let due = match (run_due(&state).await, origin::run_due(&state).await) {
+            (Ok(a), Ok(b)) => Ok(match (a, b) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        let wait = match due {
             Ok(Some(next_due)) => {
                 Duration::from_millis((next_due - state.clock.now_ms()).max(0) as u64).min(MAX_IDLE)
             }

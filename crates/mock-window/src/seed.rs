@@ -20,6 +20,8 @@ pub struct SeedEnterprise {
     pub scc_body: &'static str,
     pub name_zh: &'static str,
     pub name_en: &'static str,
+    /// Registered address in English: box 1 of a certificate of origin.
+    pub address_en: &'static str,
     pub credit_rating: &'static str,
     pub customs_area: &'static str,
     /// Enterprise group (企业集团), for group finance guarantees.
@@ -43,6 +45,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210200MA0Y8K3T7",
         name_zh: "大连海辰国际物流有限公司",
         name_en: "Dalian Haichen International Logistics Co., Ltd.",
+        address_en: "NO. 88 RENMIN ROAD, ZHONGSHAN DISTRICT, DALIAN, LIAONING, CHINA",
         credit_rating: "advanced_certified",
         customs_area: "0900",
         group: None,
@@ -52,7 +55,8 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         customs_code: "2102930001",
         scc_body: "91210200MA0QC4L18",
         name_zh: "大连北方钢材进出口有限公司",
-        name_en: "Dalian Beifang Steel Import & Export Co., Ltd.",
+        name_en: "Dalian Northern Steel Import & Export Co., Ltd.",
+        address_en: "NO. 1 GANGWAN STREET, ZHONGSHAN DISTRICT, DALIAN, LIAONING, CHINA",
         credit_rating: "general",
         customs_area: "0900",
         group: None,
@@ -63,6 +67,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210200241280379",
         name_zh: "大连精工机械有限公司",
         name_en: "Dalian Precision Machinery Co., Ltd.",
+        address_en: "NO. 18 HUAIHE ROAD, DALIAN ECONOMIC AND TECHNOLOGICAL DEVELOPMENT ZONE, DALIAN, LIAONING, CHINA",
         credit_rating: "advanced_certified",
         customs_area: "0900",
         group: Some("DPM-GROUP"),
@@ -73,6 +78,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210231MA10XB2P3",
         name_zh: "大连港通报关有限公司",
         name_en: "Dalian Gangtong Customs Brokerage Co., Ltd.",
+        address_en: "NO. 6 GANGXING ROAD, ZHONGSHAN DISTRICT, DALIAN, LIAONING, CHINA",
         credit_rating: "general",
         customs_area: "0900",
         group: None,
@@ -83,6 +89,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210106MA0P3Q9W5",
         name_zh: "沈阳精工装备制造有限公司",
         name_en: "Shenyang Jinggong Equipment Manufacturing Co., Ltd.",
+        address_en: "NO. 12 KAIFA ROAD, TIEXI DISTRICT, SHENYANG, LIAONING, CHINA",
         credit_rating: "general",
         customs_area: "0800",
         group: None,
@@ -93,6 +100,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210804MA0U2F6P1",
         name_zh: "营口鲅鱼圈镁业进出口有限公司",
         name_en: "Yingkou Bayuquan Magnesia Import & Export Co., Ltd.",
+        address_en: "NO. 3 BINHAI ROAD, BAYUQUAN DISTRICT, YINGKOU, LIAONING, CHINA",
         credit_rating: "discredited",
         customs_area: "0900",
         group: None,
@@ -103,6 +111,7 @@ pub const ENTERPRISES: &[SeedEnterprise] = &[
         scc_body: "91210800MA10C7RN4",
         name_zh: "营口新港国际货运代理有限公司",
         name_en: "Yingkou Xingang International Freight Forwarding Co., Ltd.",
+        address_en: "NO. 1 XINGANG AVENUE, BAYUQUAN DISTRICT, YINGKOU, LIAONING, CHINA",
         credit_rating: "general",
         customs_area: "0900",
         group: None,
@@ -319,6 +328,15 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         .bind(e.customs_area)
         .bind(e.group)
         .bind(e.tripartite_agreement)
+        .execute(&mut *tx)
+        .await?;
+        // Databases seeded before addresses existed get them now; an
+        // address already set is left alone.
+        sqlx::query(
+            "UPDATE enterprises SET address_en = ? WHERE customs_code = ? AND address_en = ''",
+        )
+        .bind(e.address_en)
+        .bind(e.customs_code)
         .execute(&mut *tx)
         .await?;
     }

@@ -21,7 +21,7 @@ use tower::ServiceExt;
 use crate::clock::Clock;
 use crate::faults::{DropConnection, Faults};
 use crate::reference::ReferenceData;
-use crate::{app, db, review, seed, AppState, Config};
+use crate::{app, certificates, db, review, seed, AppState, Config};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -29,6 +29,8 @@ pub enum StartError {
     Db(#[from] db::DbError),
     #[error("cannot seed the database: {0}")]
     Seed(#[from] sqlx::Error),
+    #[error("sealing key: {0}")]
+    SealKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -62,9 +64,11 @@ impl Server {
             .await?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
+        let seal_key = certificates::load_seal_key(&pool, config.seal_key.as_deref()).await?;
         let code_lists = CodeLists::bundled();
         let state = AppState {
             reference: Arc::new(ReferenceData::new(&code_lists)),
+            seal_key: Arc::new(seal_key),
             code_lists: Arc::new(code_lists),
             db: pool,
             clock: Arc::new(Clock::with_offset_ms(offset)),

@@ -4,6 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use portdesk_domain::CodeLists;
+use portdesk_seal::SealKey;
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
@@ -18,6 +19,9 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub code_lists: Arc<CodeLists>,
     pub reference: Arc<ReferenceData>,
+    /// The key that seals certificates of origin. Never serialised into
+    /// any answer: only its public half is published (`GET /v1/keys`).
+    pub seal_key: Arc<SealKey>,
     /// Wakes the review task when new work is scheduled or the clock moves.
     pub review_wakeup: Arc<Notify>,
     /// The OpenAPI document as served, filled once the router is built.
