@@ -129,40 +129,48 @@ async fn idempotent_write(
         .await
         .map_err(|e| ApiError::bad_request(error_code::INVALID_BODY, e.to_string()))?;
     let hash = request_hash(&parts.method, parts.uri.path(), &bytes);
-    match begin(state, &tenant, &key, &hash).await? {
-        Begin::Replay {
+    let task_state = state.clone();
+    // Claiming the key, doing the work and storing the answer run in one
+    // task the client cannot cancel: were the claim made here, a client that
+    // hung up right after it would leave the key in flight (409 to every
+    // retry) until the key expired.
+    let work = tokio::spawn(async move {
+        if let Begin::Replay {
             status,
             content_type,
             body,
-        } => {
+        } = begin(&task_state, &tenant, &key, &hash).await?
+        {
             tracing::info!(%key, "replaying a stored answer");
-            let mut r = Response::new(Body::from(body));
-            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
-                r.headers_mut().insert(header::CONTENT_TYPE, ct);
-            }
-            r.headers_mut().insert(
-                api_header::IDEMPOTENT_REPLAYED,
-                HeaderValue::from_static("true"),
-            );
-            return Ok(r);
+            return Ok(replay(status, content_type, body));
         }
-        Begin::Fresh => {}
-    }
-    parts.extensions.insert(tenant.clone());
-    let req = Request::from_parts(parts, Body::from(bytes));
-    let task_state = state.clone();
-    let work = tokio::spawn(async move {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        let response = next.run(req).await;
+        parts.extensions.insert(tenant.clone());
+        let response = next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
         finish(&task_state, &tenant, &key, response).await
     });
     match work.await {
         Ok(r) => r,
         Err(e) => Err(ApiError::Corrupt(format!("handler task failed: {e}"))),
     }
+}
+
+/// The stored answer to a request seen before, marked as a replay.
+fn replay(status: u16, content_type: Option<String>, body: Vec<u8>) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        r.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    r.headers_mut().insert(
+        api_header::IDEMPOTENT_REPLAYED,
+        HeaderValue::from_static("true"),
+    );
+    r
 }
 
 /// SHA-256 over method, path and body: "the same request".
