@@ -18,6 +18,21 @@ pub enum DraftStatus {
     Draft,
     /// 可申报: passes every declare rule.
     Ready,
+    /// 待发送: filed; waiting in the outbox to reach the Single Window.
+    Queued,
+    /// 已发送: the Single Window took the filing; no receipt applied yet.
+    Sent,
+    /// 已入库: accepted into the customs database (`L`, two-step `SpL`).
+    Accepted,
+    /// 已审结: cleared review (`G`, two-step `SpJ`).
+    Cleared,
+    /// 已放行: released (`P`; two-step `SpK`, goods may leave the port).
+    Released,
+    /// 已结关: closed (`R`).
+    Closed,
+    /// 退单: rejected (`E`, `SpE`) or refused for good by the server (a
+    /// permanent 4xx); the reasons are on the receipt or the outbox entry.
+    Rejected,
 }
 
 impl DraftStatus {
@@ -25,13 +40,58 @@ impl DraftStatus {
         match self {
             DraftStatus::Draft => "draft",
             DraftStatus::Ready => "ready",
+            DraftStatus::Queued => "queued",
+            DraftStatus::Sent => "sent",
+            DraftStatus::Accepted => "accepted",
+            DraftStatus::Cleared => "cleared",
+            DraftStatus::Released => "released",
+            DraftStatus::Closed => "closed",
+            DraftStatus::Rejected => "rejected",
         }
+    }
+
+    /// Every status, in lifecycle order.
+    pub const ALL: [DraftStatus; 9] = [
+        DraftStatus::Draft,
+        DraftStatus::Ready,
+        DraftStatus::Queued,
+        DraftStatus::Sent,
+        DraftStatus::Accepted,
+        DraftStatus::Cleared,
+        DraftStatus::Released,
+        DraftStatus::Closed,
+        DraftStatus::Rejected,
+    ];
+
+    /// The status a Single Window receipt code (`L`, `SpK` …) puts a filed
+    /// draft in; `None` for a code this version does not know.
+    pub fn from_receipt_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "L" | "SpL" => DraftStatus::Accepted,
+            "G" | "SpJ" => DraftStatus::Cleared,
+            "P" | "SpK" => DraftStatus::Released,
+            "R" => DraftStatus::Closed,
+            "E" | "SpE" => DraftStatus::Rejected,
+            _ => return None,
+        })
+    }
+
+    /// Whether the draft has been filed (it is in the outbox or beyond).
+    pub fn is_filed(self) -> bool {
+        !matches!(self, DraftStatus::Draft | DraftStatus::Ready)
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "draft" => Some(DraftStatus::Draft),
             "ready" => Some(DraftStatus::Ready),
+            "queued" => Some(DraftStatus::Queued),
+            "sent" => Some(DraftStatus::Sent),
+            "accepted" => Some(DraftStatus::Accepted),
+            "cleared" => Some(DraftStatus::Cleared),
+            "released" => Some(DraftStatus::Released),
+            "closed" => Some(DraftStatus::Closed),
+            "rejected" => Some(DraftStatus::Rejected),
             _ => None,
         }
     }
@@ -123,4 +183,23 @@ pub struct DraftPage {
     pub items: Vec<DraftMeta>,
     /// Matching drafts in all pages.
     pub total: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `as_str`/`parse` agree with each other and with serde's wire form.
+    #[test]
+    fn status_strings_round_trip() {
+        for s in DraftStatus::ALL {
+            assert_eq!(DraftStatus::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::String(s.as_str().to_owned())
+            );
+        }
+        assert!(DraftStatus::Queued.is_filed());
+        assert!(!DraftStatus::Ready.is_filed());
+    }
 }

@@ -8,11 +8,13 @@
 
 use std::sync::Arc;
 
+use portdesk_api::SubmitDeclaration;
+use portdesk_domain::DraftStatus;
 use portdesk_domain::{
     client_seq_no_for, validate_declaration, CodeLists, Declaration, DraftMeta, DraftPage,
     DraftQuery, IeFlag, Problem, Purpose, RevisionMeta, SaveInfo,
 };
-use portdesk_store::{Store, StoreError};
+use portdesk_store::{FileRequest, Filed, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -27,6 +29,9 @@ pub const DB_FILE: &str = "portdesk.db";
 /// Environment variable naming the data dir (database, code-list updates);
 /// the desktop app and the CLI both read it, so they see the same drafts.
 pub const DATA_DIR_ENV: &str = "PORTDESK_DATA_DIR";
+
+/// Where declarations are filed (`POST`).
+pub const DECLARATIONS_PATH: &str = "/v1/declarations";
 
 /// A draft opened in the editor: its metadata, the document and what
 /// validation for declaring finds in it.
@@ -51,12 +56,16 @@ pub enum DraftError {
     /// The document given does not belong to this draft (another sequence no.).
     #[error("field {field}: {message}")]
     Invalid { field: String, message: String },
+    /// Filing asked for a draft that breaks declare rules.
+    #[error("draft {id} has {errors} error(s); fix them before filing")]
+    NotReady { id: Uuid, errors: u32 },
 }
 
 /// Every error code a drafts operation can answer with.
 pub fn error_codes() -> Vec<&'static str> {
     let mut codes = portdesk_store::ERROR_CODES.to_vec();
     codes.push("invalid_input");
+    codes.push("not_ready");
     codes
 }
 
@@ -66,6 +75,7 @@ impl DraftError {
         match self {
             DraftError::Store(e) => e.code(),
             DraftError::Invalid { .. } => "invalid_input",
+            DraftError::NotReady { .. } => "not_ready",
         }
     }
 
@@ -73,7 +83,7 @@ impl DraftError {
     pub fn field(&self) -> Option<&str> {
         match self {
             DraftError::Invalid { field, .. } => Some(field),
-            DraftError::Store(_) => None,
+            DraftError::Store(_) | DraftError::NotReady { .. } => None,
         }
     }
 }
@@ -200,6 +210,64 @@ impl Drafts {
             }
             None => self.insert(Uuid::now_v7(), declaration, "import").await,
         }
+    }
+
+    /// Files drafts with the Single Window: validates each for declaring
+    /// (refusing the whole batch with `not_ready` if one has errors), then in
+    /// ONE transaction records each as a new revision with status `queued`
+    /// and writes its outbox entry: a fresh idempotency key and the exact
+    /// `POST /v1/declarations` body the worker will send on every attempt.
+    pub async fn file(&self, ids: &[Uuid]) -> Result<Vec<Filed>, DraftError> {
+        let mut docs = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let (_, declaration) = self.store.get_declaration(id).await?;
+            let problems = self.validate(&declaration, Purpose::Declare);
+            let info = SaveInfo::from_problems(&problems, "file");
+            if info.error_count > 0 {
+                return Err(DraftError::NotReady {
+                    id,
+                    errors: info.error_count,
+                });
+            }
+            // Built through serde so optional fields the API grows (tax
+            // payment, guarantee) stay at their defaults: absent.
+            let submit: SubmitDeclaration =
+                serde_json::from_value(serde_json::json!({ "declaration": &declaration }))
+                    .map_err(StoreError::from)?;
+            let body = serde_json::to_vec(&submit).map_err(StoreError::from)?;
+            docs.push((id, declaration, info, body));
+        }
+        let requests: Vec<FileRequest<'_>> = docs
+            .iter()
+            .map(|(id, declaration, info, body)| FileRequest {
+                draft_id: *id,
+                declaration,
+                info: info.clone(),
+                method: "POST",
+                path: DECLARATIONS_PATH,
+                body: body.clone(),
+            })
+            .collect();
+        Ok(self.store.file_declarations(&requests).await?)
+    }
+
+    /// Ids of every live draft that passes the declare rules and is not filed.
+    pub async fn ready_ids(&self) -> Result<Vec<Uuid>, DraftError> {
+        let mut ids = Vec::new();
+        let mut query = DraftQuery {
+            status: Some(DraftStatus::Ready),
+            limit: 500,
+            ..DraftQuery::default()
+        };
+        loop {
+            let page = self.list(&query).await?;
+            ids.extend(page.items.iter().map(|m| m.id));
+            query.offset += page.items.len() as u32;
+            if page.items.is_empty() || u64::from(query.offset) >= page.total {
+                break;
+            }
+        }
+        Ok(ids)
     }
 
     async fn insert(

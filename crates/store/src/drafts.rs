@@ -273,7 +273,7 @@ impl Store {
     /// `BEGIN IMMEDIATE` takes the write lock up front. A deferred `BEGIN`
     /// that reads and then writes can fail with SQLITE_BUSY when another
     /// writer committed in between, and busy_timeout does not retry that.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -366,7 +366,7 @@ async fn insert_draft(
 
 /// Appends `body` as the next revision of draft `id` unless it equals the
 /// current one; updates the list row and the search row to match.
-async fn save_body(
+pub(crate) async fn save_body(
     conn: &mut SqliteConnection,
     id: Uuid,
     decl: &Declaration,
@@ -441,7 +441,7 @@ async fn save_body(
     })
 }
 
-async fn insert_revision(
+pub(crate) async fn insert_revision(
     conn: &mut SqliteConnection,
     id_text: &str,
     revision: i64,
@@ -524,11 +524,11 @@ fn parse_body(id: Uuid, revision: i64, body: String) -> Result<Declaration, Stor
         .map_err(|e| StoreError::Corrupt(format!("draft {id} revision {revision}: {e}")))
 }
 
-fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("draft id {s:?}: {e}")))
 }
 
-fn parse_status(s: &str) -> Result<DraftStatus, StoreError> {
+pub(crate) fn parse_status(s: &str) -> Result<DraftStatus, StoreError> {
     DraftStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown status {s:?}")))
 }
 
@@ -553,11 +553,11 @@ fn count(n: i64) -> Result<u32, StoreError> {
 
 /// Now, in the stored resolution (whole milliseconds), so what a write
 /// returns equals what a later read returns.
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-fn instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+pub(crate) fn instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms)
         .ok_or_else(|| StoreError::Corrupt(format!("instant out of range: {ms} ms")))
 }

@@ -28,6 +28,10 @@ pub enum StoreError {
         stored: String,
         given: String,
     },
+    /// The draft already has a filing waiting in the outbox; file again once
+    /// it is delivered (or has failed).
+    #[error("draft {id} is already being filed")]
+    FilingInProgress { id: Uuid },
     /// The database holds something this code cannot read back.
     #[error("corrupt store: {0}")]
     Corrupt(String),
@@ -47,6 +51,7 @@ pub const ERROR_CODES: &[&str] = &[
     "already_exists",
     "client_seq_no_taken",
     "client_seq_no_changed",
+    "filing_in_progress",
     "corrupt",
     "busy",
     "db",
@@ -65,6 +70,7 @@ impl StoreError {
             StoreError::AlreadyExists { .. } => "already_exists",
             StoreError::ClientSeqNoTaken { .. } => "client_seq_no_taken",
             StoreError::ClientSeqNoChanged { .. } => "client_seq_no_changed",
+            StoreError::FilingInProgress { .. } => "filing_in_progress",
             StoreError::Corrupt(_) => "corrupt",
             // Another process (the CLI, a second window) held the write lock
             // past busy_timeout: worth a retry, unlike other database errors.
@@ -113,6 +119,7 @@ mod tests {
                 stored: "a".into(),
                 given: "b".into(),
             },
+            StoreError::FilingInProgress { id },
             StoreError::Corrupt("x".into()),
             StoreError::Db(sqlx::Error::RowNotFound),
             StoreError::Migrate(sqlx::migrate::MigrateError::VersionMissing(1)),

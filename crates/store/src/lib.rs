@@ -14,10 +14,12 @@
 //!   the `DateTime<Utc>` values handed out are therefore whole milliseconds.
 //!
 //! Files: `error.rs` the error type and its codes, `drafts.rs` the draft
-//! operations, `search.rs` how text is segmented for the FTS5 index.
+//! operations, `search.rs` how text is segmented for the FTS5 index,
+//! `outbox.rs` filing: outbox, receipts, cursor and message log.
 
 mod drafts;
 mod error;
+mod outbox;
 mod search;
 
 use std::path::Path;
@@ -29,6 +31,10 @@ use sqlx::sqlite::{
 };
 
 pub use error::{StoreError, ERROR_CODES};
+pub use outbox::{
+    AttemptResult, EntryState, FileRequest, Filed, LogDirection, LogEntry, NewReceipt,
+    OutboxCounts, OutboxEntry, Outcome, StoredReceipt,
+};
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

@@ -1,0 +1,205 @@
+//! `portdesk login | logout | file | sync`: the Single Window side of the CLI.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use portdesk_drafts::interchange::read_declarations;
+use portdesk_sync::{
+    remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
+    Secret, SecretKind, SyncConfig, SyncEvent, Worker,
+};
+
+use crate::{open_drafts, AccountArgs, CredArgs, CredKind, OptAccountArgs};
+
+/// Environment variable with the password, for scripts (`--password-stdin`
+/// is preferred: the environment of a process can be read by its owner).
+const PASSWORD_ENV: &str = "PORTDESK_PASSWORD";
+
+fn credential_store(args: &CredArgs) -> anyhow::Result<Arc<dyn CredentialStore>> {
+    Ok(match args.credentials {
+        CredKind::Keyring => Arc::new(KeyringStore),
+        CredKind::Memory => Arc::new(MemoryStore::new()),
+    })
+}
+
+/// The password from `--password-stdin` or the environment.
+fn read_password(from_stdin: bool) -> anyhow::Result<Option<Secret>> {
+    if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from stdin")?;
+        let pw = text.trim_end_matches(['\r', '\n']).to_owned();
+        anyhow::ensure!(!pw.is_empty(), "empty password on stdin");
+        return Ok(Some(Secret::new(pw)));
+    }
+    Ok(std::env::var(PASSWORD_ENV).ok().map(Secret::new))
+}
+
+fn fail(e: portdesk_sync::SyncError) -> anyhow::Error {
+    anyhow::anyhow!("[{}] {e}", e.code())
+}
+
+pub async fn login(
+    data_dir: Option<PathBuf>,
+    args: AccountArgs,
+    password_stdin: bool,
+    creds: CredArgs,
+) -> anyhow::Result<ExitCode> {
+    let drafts = open_drafts(data_dir).await?;
+    let store = drafts.store();
+    let account = Account::new(&args.server, &args.customs_code, &args.operator);
+    let password = read_password(password_stdin)?
+        .with_context(|| format!("no password: use --password-stdin or ${PASSWORD_ENV}"))?;
+    let client = portdesk_sync::client::Client::new(&account.server, Duration::from_secs(30));
+    let token = portdesk_sync::login(&client, store, &account, &password)
+        .await
+        .map_err(fail)?;
+    let creds = credential_store(&creds)?;
+    creds
+        .set(&account, SecretKind::Password, &password)
+        .map_err(fail)?;
+    creds
+        .set(&account, SecretKind::Token, &token)
+        .map_err(fail)?;
+    remember_account(store, Some(&account))
+        .await
+        .map_err(fail)?;
+    println!("logged in\t{}", account.key());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn logout(data_dir: Option<PathBuf>, creds: CredArgs) -> anyhow::Result<ExitCode> {
+    let drafts = open_drafts(data_dir).await?;
+    let store = drafts.store();
+    let Some(account) = remembered_account(store).await.map_err(fail)? else {
+        println!("not logged in");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let creds = credential_store(&creds)?;
+    creds.delete(&account, SecretKind::Password).map_err(fail)?;
+    creds.delete(&account, SecretKind::Token).map_err(fail)?;
+    remember_account(store, None).await.map_err(fail)?;
+    println!("logged out\t{}", account.key());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn file(
+    data_dir: Option<PathBuf>,
+    files: Vec<PathBuf>,
+    all_ready: bool,
+) -> anyhow::Result<ExitCode> {
+    let drafts = open_drafts(data_dir).await?;
+    let mut ids = Vec::new();
+    if all_ready {
+        ids = drafts.ready_ids().await?;
+    } else {
+        anyhow::ensure!(!files.is_empty(), "file needs FILE.json or --all-ready");
+        for file in &files {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            for declaration in
+                read_declarations(&text).with_context(|| format!("{}", file.display()))?
+            {
+                ids.push(drafts.import(declaration).await?.meta.id);
+            }
+        }
+    }
+    let mut refused = 0;
+    for id in ids {
+        // One transaction per draft, and the line printed only after its
+        // commit: a script (the crash test) may trust every printed line.
+        match drafts.file(&[id]).await {
+            Ok(filed) => {
+                for f in filed {
+                    println!(
+                        "filed\t{}\t{}\tr{}\t{}",
+                        f.meta.client_seq_no, f.meta.id, f.meta.revision, f.idempotency_key
+                    );
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                println!("refused\t{id}\t{}\t{e}", e.code());
+            }
+        }
+    }
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub async fn sync(
+    data_dir: Option<PathBuf>,
+    until_idle: bool,
+    timeout_secs: u64,
+    args: OptAccountArgs,
+    creds: CredArgs,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
+    let drafts = open_drafts(data_dir).await?;
+    let store = drafts.store().clone();
+    let account = match (args.server, args.customs_code, args.operator) {
+        (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
+        (None, None, None) => remembered_account(&store).await.map_err(fail)?.context(
+            "not logged in: run `portdesk login` or pass --server, --customs-code, --operator",
+        )?,
+        _ => anyhow::bail!("pass all of --server, --customs-code, --operator, or none"),
+    };
+    let memory = creds.credentials == CredKind::Memory;
+    let creds = credential_store(&creds)?;
+    if memory {
+        // Nothing persists in memory: the password comes with every run.
+        let pw = read_password(false)?
+            .with_context(|| format!("--credentials memory needs ${PASSWORD_ENV}"))?;
+        creds
+            .set(&account, SecretKind::Password, &pw)
+            .map_err(fail)?;
+    }
+    // Headless runs wait for receipts: poll them more often than the app.
+    let config = SyncConfig {
+        receipt_poll: Duration::from_secs(1),
+        ..SyncConfig::default()
+    };
+    let mut worker = Worker::new(store, account, creds, config);
+    if verbose {
+        worker = worker.on_event(Arc::new(|e: &SyncEvent| eprintln!("{e:?}")));
+    }
+    if !until_idle {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = tx.send(true);
+        });
+        worker.run(rx).await.map_err(fail)?;
+    } else {
+        worker
+            .run_until_idle(Duration::from_secs(timeout_secs))
+            .await
+            .map_err(fail)?;
+    }
+    let s = worker.summary().await.map_err(fail)?;
+    println!(
+        "outbox\tdone {}\tfailed {}\tpending {}",
+        s.counts.done,
+        s.counts.failed,
+        s.counts.pending()
+    );
+    for (csn, reason) in &s.failed {
+        println!("failed\t{csn}\t{reason}");
+    }
+    let receipts: Vec<String> = s
+        .receipts
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    println!("receipts\t{}", receipts.join("\t"));
+    println!("awaiting receipts\t{}", s.awaiting_receipts);
+    Ok(ExitCode::SUCCESS)
+}

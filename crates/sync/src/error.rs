@@ -1,0 +1,58 @@
+//! The sync crate's error type, with a stable code per kind (the UI
+//! translates codes; never rename one).
+
+use portdesk_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The OS keyring cannot be reached (no Secret Service, locked
+    /// collection). Filing still works; syncing needs the password.
+    #[error("the system keyring is unavailable: {0}")]
+    KeyringUnavailable(String),
+    /// The keyring answered with something unusable.
+    #[error("keyring: {0}")]
+    Keyring(String),
+    /// No account, or no stored password for it: `portdesk login` first.
+    #[error("not logged in: {0}")]
+    NotLoggedIn(String),
+    /// The server refused the stored credentials.
+    #[error("login refused: {0}")]
+    LoginFailed(String),
+    /// The server could not be reached.
+    #[error("server unreachable: {0}")]
+    Offline(String),
+    /// The server answered something this client does not understand.
+    #[error("unexpected answer: {0}")]
+    Protocol(String),
+    /// `run_until_idle` gave up.
+    #[error("not idle after {0:?}")]
+    Timeout(std::time::Duration),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Every code [`SyncError::code`] can give, besides the store's.
+pub const ERROR_CODES: &[&str] = &[
+    "keyring_unavailable",
+    "keyring_error",
+    "not_logged_in",
+    "login_failed",
+    "offline",
+    "protocol",
+    "timeout",
+];
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::KeyringUnavailable(_) => "keyring_unavailable",
+            SyncError::Keyring(_) => "keyring_error",
+            SyncError::NotLoggedIn(_) => "not_logged_in",
+            SyncError::LoginFailed(_) => "login_failed",
+            SyncError::Offline(_) => "offline",
+            SyncError::Protocol(_) => "protocol",
+            SyncError::Timeout(_) => "timeout",
+            SyncError::Store(e) => e.code(),
+        }
+    }
+}

@@ -1,0 +1,666 @@
+//! The outbox worker: delivers filed declarations at least once with their
+//! stable idempotency key, pulls receipts by cursor, and reports progress.
+//!
+//! One loop, one task. Each turn it claims a batch of due entries
+//! (`claim_due` marks them `sending` and logs the requests in one
+//! transaction), sends them concurrently, and records every outcome in one
+//! transaction. All scheduling state is in the database (`next_attempt_at`),
+//! so a restart continues where the last run stopped; entries found in
+//! `sending` at start have an unknown outcome and are resent with the SAME
+//! key, which the server deduplicates (replay, or "already filed").
+//!
+//! Retry policy (see docs/sync.md):
+//! - 5xx, 408, 409 (`idempotency_key_in_flight`), dropped connections:
+//!   exponential backoff with full jitter;
+//! - 429: not before `Retry-After`, and at least the backoff;
+//! - 401: log in again with the stored password, retry at once;
+//! - connection refused: the server is away — pause the whole queue and
+//!   probe politely (backoff) until it answers, then resume;
+//! - any other 4xx: permanent, the entry fails with the server's reasons and
+//!   the rest of the queue goes on.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use chrono::{DateTime, Utc};
+use portdesk_api::{ErrorBody, Receipt};
+use portdesk_store::{
+    AttemptResult, EntryState, NewReceipt, OutboxCounts, OutboxEntry, Outcome, Store,
+};
+use rand::Rng;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::client::{self, Client, TransportError, Verdict};
+use crate::credentials::{Account, CredentialStore, SecretKind};
+use crate::secret::Secret;
+use crate::SyncError;
+
+/// Receipt codes after which a filing expects no more receipts without a
+/// new action by the clerk: closed, rejected, summary rejected, summary
+/// released (waiting for the complete declaration).
+pub const FINAL_RECEIPT_CODES: &[&str] = &["R", "E", "SpE", "SpK"];
+
+/// Knobs of the worker. The defaults suit a desktop on a normal link.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Requests in flight at once: polite to the server, enough to hide latency.
+    pub concurrency: usize,
+    /// Entries claimed per turn.
+    pub batch: u32,
+    /// How often receipts are pulled when nothing else triggers a pull.
+    pub receipt_poll: Duration,
+    /// Per-request timeout.
+    pub request_timeout: Duration,
+    /// First retry delay ceiling; doubles per attempt …
+    pub backoff_min: Duration,
+    /// … up to this.
+    pub backoff_max: Duration,
+    /// Offline probing: first and largest pause between probes.
+    pub probe_min: Duration,
+    pub probe_max: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            concurrency: 8,
+            batch: 64,
+            receipt_poll: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            backoff_min: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(300),
+            probe_min: Duration::from_millis(500),
+            probe_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the worker reports, for the desktop shell to turn into events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncEvent {
+    /// An outbox entry changed state.
+    Entry {
+        outbox_seq: i64,
+        draft_id: Uuid,
+        client_seq_no: String,
+        state: EntryState,
+        attempts: u32,
+        /// On `retry_wait`: when it will be tried again.
+        next_attempt_at: Option<DateTime<Utc>>,
+        /// On `retry_wait`: the transient error; on `failed`: the reason code.
+        error: Option<String>,
+    },
+    /// A receipt was stored (and applied to its draft).
+    Receipt {
+        client_seq_no: String,
+        draft_id: Option<Uuid>,
+        seq_no: String,
+        code: String,
+    },
+    /// The server answers again.
+    Online,
+    /// The server cannot be reached; the queue is paused.
+    Offline { reason: String },
+}
+
+/// Event callback; must be cheap (it runs on the worker's task).
+pub type EventSink = Arc<dyn Fn(&SyncEvent) + Send + Sync>;
+
+/// The end state after [`Worker::run_until_idle`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncSummary {
+    pub counts: OutboxCounts,
+    /// `(client_seq_no, failure JSON)` of every failed entry.
+    pub failed: Vec<(String, String)>,
+    /// Receipts stored, per code.
+    pub receipts: Vec<(String, u64)>,
+    /// Delivered filings still waiting for a final receipt.
+    pub awaiting_receipts: u64,
+}
+
+/// The outbox worker of one account.
+pub struct Worker {
+    store: Store,
+    client: Client,
+    creds: Arc<dyn CredentialStore>,
+    account: Account,
+    config: SyncConfig,
+    sink: EventSink,
+    token: Option<Secret>,
+    online: bool,
+    last_pull: Option<Instant>,
+    pull_requested: bool,
+    /// Failed probes since going offline: the probe backoff exponent.
+    probe_failures: u32,
+}
+
+impl Worker {
+    pub fn new(
+        store: Store,
+        account: Account,
+        creds: Arc<dyn CredentialStore>,
+        config: SyncConfig,
+    ) -> Self {
+        Worker {
+            client: Client::new(&account.server, config.request_timeout),
+            store,
+            creds,
+            account,
+            config,
+            sink: Arc::new(|_| {}),
+            token: None,
+            online: true,
+            last_pull: None,
+            pull_requested: true,
+            probe_failures: 0,
+        }
+    }
+
+    /// Reports progress to `sink`.
+    pub fn on_event(mut self, sink: EventSink) -> Self {
+        self.sink = sink;
+        self
+    }
+
+    /// Runs until every outbox entry is terminal and every delivered filing
+    /// has a final receipt ([`FINAL_RECEIPT_CODES`]), or `timeout` passes
+    /// (`timeout` error). For the CLI and tests; the app uses [`Worker::run`].
+    pub async fn run_until_idle(&mut self, timeout: Duration) -> Result<SyncSummary, SyncError> {
+        let deadline = Instant::now() + timeout;
+        self.start().await?;
+        loop {
+            let counts = self.store.outbox_counts().await?;
+            if counts.pending() == 0 {
+                // Everything delivered: only receipts are missing, if any.
+                let awaiting = self
+                    .store
+                    .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
+                    .await?;
+                if awaiting == 0 {
+                    return self.summary().await;
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(SyncError::Timeout(timeout));
+            }
+            let pause = self.turn().await?;
+            if !pause.is_zero() {
+                tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now())))
+                    .await;
+            }
+        }
+    }
+
+    /// Runs until `stop` turns true (the app's background task).
+    pub async fn run(
+        &mut self,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Result<(), SyncError> {
+        self.start().await?;
+        while !*stop.borrow() {
+            let pause = self.turn().await?;
+            if !pause.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The state now.
+    pub async fn summary(&self) -> Result<SyncSummary, SyncError> {
+        let counts = self.store.outbox_counts().await?;
+        let failed = self
+            .store
+            .outbox_entries()
+            .await?
+            .into_iter()
+            .filter(|e| e.state == EntryState::Failed)
+            .map(|e| (e.client_seq_no, e.failure.unwrap_or_default()))
+            .collect();
+        Ok(SyncSummary {
+            counts,
+            failed,
+            receipts: self.store.receipt_counts().await?,
+            awaiting_receipts: self
+                .store
+                .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
+                .await?,
+        })
+    }
+
+    async fn start(&mut self) -> Result<(), SyncError> {
+        let requeued = self.store.requeue_in_flight().await?;
+        if requeued > 0 {
+            tracing::info!(
+                requeued,
+                "entries with an unknown outcome will be resent with their key"
+            );
+        }
+        if self.token.is_none() {
+            self.token = self.creds.get(&self.account, SecretKind::Token)?;
+        }
+        Ok(())
+    }
+
+    /// One turn: send what is due, pull receipts when it is time. Returns
+    /// how long to wait before the next turn.
+    async fn turn(&mut self) -> Result<Duration, SyncError> {
+        if !self.online {
+            return self.probe().await;
+        }
+        if self.token.is_none() {
+            match self.login().await {
+                Ok(()) => {}
+                Err(SyncError::Offline(reason)) => return Ok(self.go_offline(reason)),
+                Err(e) => return Err(e),
+            }
+        }
+        let sent = self.send_due().await?;
+        if !self.online {
+            return Ok(Duration::ZERO);
+        }
+        let pull_due = self.pull_requested
+            || self
+                .last_pull
+                .is_none_or(|t| t.elapsed() >= self.config.receipt_poll);
+        if pull_due {
+            self.pull_receipts().await?;
+        }
+        if sent > 0 {
+            return Ok(Duration::ZERO);
+        }
+        // Nothing was due: sleep until the next entry is, or the next poll.
+        let until_poll = self
+            .last_pull
+            .map(|t| self.config.receipt_poll.saturating_sub(t.elapsed()))
+            .unwrap_or_default();
+        let until_due = match self.store.next_due_at().await? {
+            Some(at) => (at - Utc::now()).to_std().unwrap_or_default(),
+            None => self.config.receipt_poll,
+        };
+        // A short pull interval while filings await receipts keeps the
+        // CLI's --until-idle prompt; the floor avoids a busy loop.
+        Ok(until_poll.min(until_due).max(Duration::from_millis(20)))
+    }
+
+    /// Sends one batch of due entries; returns how many were sent.
+    async fn send_due(&mut self) -> Result<usize, SyncError> {
+        let Some(token) = self.token.clone() else {
+            return Ok(0);
+        };
+        let entries = self.store.claim_due(Utc::now(), self.config.batch).await?;
+        if entries.is_empty() {
+            return Ok(0);
+        }
+        let n = entries.len();
+        let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        let mut tasks = JoinSet::new();
+        for entry in entries {
+            let client = self.client.clone();
+            let token = token.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore never closed");
+                let (result, line) = client.send_entry(&entry, &token).await;
+                (entry, result, line)
+            });
+        }
+        let mut results = Vec::with_capacity(n);
+        let mut events = Vec::with_capacity(n);
+        let mut reauth = false;
+        let mut offline: Option<String> = None;
+        while let Some(joined) = tasks.join_next().await {
+            let (entry, result, line) = joined.expect("send task panicked");
+            let now = Utc::now();
+            let outcome = match result {
+                Ok(answer) => match client::classify(&answer) {
+                    Verdict::Done(filing) => {
+                        self.pull_requested = true;
+                        Outcome::Done {
+                            http_status: answer.status,
+                            seq_no: filing
+                                .as_ref()
+                                .map(|f| f.seq_no.clone())
+                                .unwrap_or_default(),
+                            receipt: filing.map(|f| new_receipt(&f.receipt)),
+                        }
+                    }
+                    Verdict::Retry { code, retry_after } => {
+                        let delay = self
+                            .backoff(entry.failures + 1)
+                            .max(retry_after.unwrap_or_default());
+                        Outcome::Retry {
+                            next_attempt_at: now + delay,
+                            error: code,
+                            counts: true,
+                        }
+                    }
+                    Verdict::Reauthenticate => {
+                        reauth = true;
+                        Outcome::Retry {
+                            next_attempt_at: now,
+                            error: "token_expired".to_owned(),
+                            counts: false,
+                        }
+                    }
+                    Verdict::Failed(body) => Outcome::Failed {
+                        http_status: Some(answer.status),
+                        failure: failure_json(&body),
+                    },
+                },
+                Err(TransportError::Offline(reason)) => {
+                    // Not the entry's fault: due again as soon as the server is back.
+                    offline = Some(reason);
+                    Outcome::Retry {
+                        next_attempt_at: now,
+                        error: "offline".to_owned(),
+                        counts: false,
+                    }
+                }
+                Err(TransportError::Dropped(_)) => Outcome::Retry {
+                    next_attempt_at: now + self.backoff(entry.failures + 1),
+                    error: "connection_dropped".to_owned(),
+                    counts: true,
+                },
+            };
+            events.push(entry_event(&entry, &outcome));
+            results.push(AttemptResult {
+                outbox_seq: entry.seq,
+                outcome,
+                log: vec![line],
+            });
+        }
+        self.store
+            .record_outcomes(&self.account.enterprise_key(), &results)
+            .await?;
+        for e in &events {
+            (self.sink)(e);
+        }
+        if let Some(reason) = offline {
+            self.go_offline(reason);
+        } else if reauth {
+            tracing::info!("token expired; logging in again");
+            self.token = None;
+            self.creds.delete(&self.account, SecretKind::Token).ok();
+            if let Err(e) = self.login().await {
+                if let SyncError::Offline(reason) = e {
+                    self.go_offline(reason);
+                } else {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Pulls receipts from the cursor until the server has no more.
+    async fn pull_receipts(&mut self) -> Result<(), SyncError> {
+        self.pull_requested = false;
+        self.last_pull = Some(Instant::now());
+        let key = self.account.enterprise_key();
+        loop {
+            let Some(token) = self.token.clone() else {
+                return Ok(());
+            };
+            let since = self.store.receipt_cursor(&key).await?;
+            let (result, log) = self.client.receipts(&token, &since, 500).await;
+            self.store.append_log(&log).await?;
+            let answer = match result {
+                Ok(a) => a,
+                Err(TransportError::Offline(reason)) => {
+                    self.go_offline(reason);
+                    return Ok(());
+                }
+                Err(TransportError::Dropped(reason)) => {
+                    tracing::warn!(%reason, "receipt pull failed; will try again");
+                    return Ok(());
+                }
+            };
+            if answer.status == 401 {
+                self.token = None;
+                self.creds.delete(&self.account, SecretKind::Token).ok();
+                return match self.login().await {
+                    Ok(()) => {
+                        self.pull_requested = true;
+                        Ok(())
+                    }
+                    Err(SyncError::Offline(reason)) => {
+                        self.go_offline(reason);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                };
+            }
+            if answer.status != 200 {
+                tracing::warn!(
+                    status = answer.status,
+                    "receipt pull refused; will try again"
+                );
+                return Ok(());
+            }
+            let page = client::parse_receipts(&answer).map_err(SyncError::Protocol)?;
+            let receipts: Vec<NewReceipt> = page.receipts.iter().map(new_receipt).collect();
+            let stored = self
+                .store
+                .store_receipts(&key, &receipts, &page.next)
+                .await?;
+            for r in &stored {
+                (self.sink)(&SyncEvent::Receipt {
+                    client_seq_no: r.receipt.client_seq_no.clone(),
+                    draft_id: r.draft_id,
+                    seq_no: r.receipt.seq_no.clone(),
+                    code: r.receipt.code.clone(),
+                });
+            }
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Logs in with the stored password and keeps the token (memory and
+    /// keyring).
+    async fn login(&mut self) -> Result<(), SyncError> {
+        let password = self
+            .creds
+            .get(&self.account, SecretKind::Password)?
+            .ok_or_else(|| SyncError::NotLoggedIn(self.account.key()))?;
+        let token = login(&self.client, &self.store, &self.account, &password).await?;
+        // A keyring failure here must not stop syncing: the token in memory works.
+        if let Err(e) = self.creds.set(&self.account, SecretKind::Token, &token) {
+            tracing::warn!(code = e.code(), "could not keep the token in the keyring");
+        }
+        self.token = Some(token);
+        Ok(())
+    }
+
+    fn go_offline(&mut self, reason: String) -> Duration {
+        if self.online {
+            tracing::warn!(%reason, "server unreachable; pausing the queue");
+            self.online = false;
+            (self.sink)(&SyncEvent::Offline { reason });
+        }
+        self.config.probe_min
+    }
+
+    /// While offline: one cheap request; back online on any HTTP answer.
+    async fn probe(&mut self) -> Result<Duration, SyncError> {
+        let token = self.token.clone().unwrap_or_else(|| Secret::new(""));
+        let since = self
+            .store
+            .receipt_cursor(&self.account.enterprise_key())
+            .await?;
+        let (result, _) = self.client.receipts(&token, &since, 1).await;
+        match result {
+            Ok(_) => {
+                tracing::info!("server answers again; resuming");
+                self.online = true;
+                self.pull_requested = true;
+                self.probe_failures = 0;
+                (self.sink)(&SyncEvent::Online);
+                Ok(Duration::ZERO)
+            }
+            Err(_) => {
+                // Probes back off too, so a laptop on a train does not spin.
+                self.probe_failures += 1;
+                Ok(self.probe_delay())
+            }
+        }
+    }
+
+    fn probe_delay(&self) -> Duration {
+        let cap = ExponentialBuilder::default()
+            .with_min_delay(self.config.probe_min)
+            .with_max_delay(self.config.probe_max)
+            .with_jitter()
+            .without_max_times()
+            .build()
+            .nth(self.probe_failures.saturating_sub(1).min(64) as usize)
+            .unwrap_or(self.config.probe_max);
+        cap.min(self.config.probe_max)
+    }
+
+    /// Delay after the `failures`-th transient failure: backon's exponential schedule
+    /// gives the ceiling for this attempt, then full jitter (uniform in
+    /// `[0, ceiling]`) spreads the retries of a burst of failures so they do
+    /// not come back in lockstep. backon's own `with_jitter` only adds up to
+    /// one delay on top (the result stays in `[d, 2d)`), which keeps a burst
+    /// bunched; we use it for the ceiling, then draw below it.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        backoff_delay(&self.config, failures)
+    }
+}
+
+/// See [`Worker::backoff`].
+pub fn backoff_delay(config: &SyncConfig, failures: u32) -> Duration {
+    let n = failures.saturating_sub(1).min(64) as usize;
+    let ceiling = ExponentialBuilder::default()
+        .with_min_delay(config.backoff_min)
+        .with_max_delay(config.backoff_max)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .nth(n)
+        .unwrap_or(config.backoff_max)
+        .min(config.backoff_max);
+    let drawn = ceiling.mul_f64(rand::rng().random_range(0.0..=1.0));
+    // A floor so a zero draw cannot turn into a hot loop.
+    drawn.max(Duration::from_millis(20))
+}
+
+/// Logs in and returns the token; the request and (redacted) answer go to
+/// the message log. `login_failed` when the server refuses the password.
+pub async fn login(
+    client: &Client,
+    store: &Store,
+    account: &Account,
+    password: &Secret,
+) -> Result<Secret, SyncError> {
+    let (result, log) = client.login(account, password).await;
+    store.append_log(&log).await?;
+    let answer = match result {
+        Ok(a) => a,
+        Err(TransportError::Offline(m)) | Err(TransportError::Dropped(m)) => {
+            return Err(SyncError::Offline(m))
+        }
+    };
+    if answer.status == 200 {
+        let t = client::parse_token(&answer).map_err(SyncError::Protocol)?;
+        tracing::info!(operator = %t.operator, enterprise = %t.enterprise.customs_code, "logged in");
+        return Ok(Secret::new(t.token));
+    }
+    if client::is_bad_credentials(&answer) {
+        return Err(SyncError::LoginFailed(format!(
+            "HTTP {} for {}",
+            answer.status,
+            account.key()
+        )));
+    }
+    Err(SyncError::Protocol(format!(
+        "login answered HTTP {}",
+        answer.status
+    )))
+}
+
+fn new_receipt(r: &Receipt) -> NewReceipt {
+    NewReceipt {
+        server_id: r.cursor.clone(),
+        client_seq_no: r.client_seq_no.clone(),
+        seq_no: r.seq_no.clone(),
+        entry_id: r.entry_id.clone(),
+        code: r.code.as_str().to_owned(),
+        message_zh: r.message_zh.clone(),
+        message_en: r.message_en.clone(),
+        reasons: serde_json::to_string(&r.reasons).unwrap_or_else(|_| "[]".to_owned()),
+        issued_at: r.issued_at,
+    }
+}
+
+fn failure_json(body: &ErrorBody) -> String {
+    serde_json::to_string(body).unwrap_or_else(|_| format!("{{\"code\":\"{}\"}}", body.code))
+}
+
+fn entry_event(entry: &OutboxEntry, outcome: &Outcome) -> SyncEvent {
+    let (state, next, error) = match outcome {
+        Outcome::Done { .. } => (EntryState::Done, None, None),
+        Outcome::Retry {
+            next_attempt_at,
+            error,
+            ..
+        } => (
+            EntryState::RetryWait,
+            Some(*next_attempt_at),
+            Some(error.clone()),
+        ),
+        Outcome::Failed { failure, .. } => (
+            EntryState::Failed,
+            None,
+            serde_json::from_str::<ErrorBody>(failure)
+                .ok()
+                .map(|b| b.code),
+        ),
+    };
+    SyncEvent::Entry {
+        outbox_seq: entry.seq,
+        draft_id: entry.draft_id,
+        client_seq_no: entry.client_seq_no.clone(),
+        state,
+        attempts: entry.attempts,
+        next_attempt_at: next,
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_full_jitter_and_a_cap() {
+        let cfg = SyncConfig {
+            backoff_min: Duration::from_millis(100),
+            backoff_max: Duration::from_secs(2),
+            ..SyncConfig::default()
+        };
+        for attempts in 1..20 {
+            let d = backoff_delay(&cfg, attempts);
+            assert!(d <= cfg.backoff_max, "{attempts}: {d:?}");
+            assert!(d >= Duration::from_millis(20));
+        }
+        // Full jitter: over many draws some land in the lower half of the ceiling.
+        let low = (0..200)
+            .filter(|_| backoff_delay(&cfg, 10) < Duration::from_secs(1))
+            .count();
+        assert!(low > 20, "{low}");
+    }
+}
