@@ -5,6 +5,10 @@
 //! - `portdesk import FILE.json` / `portdesk export [--out FILE]` move drafts
 //!   in and out of the local store as JSON (docs/formats/declaration.md).
 //! - `portdesk schema` prints the JSON Schema of the interchange format.
+//! - `portdesk login` / `logout` keep the Single Window password in the OS
+//!   keyring (never in the database); `portdesk file` files declarations
+//!   (revision + outbox entry in one transaction); `portdesk sync` runs the
+//!   outbox worker headless (docs/sync.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +20,9 @@ use portdesk_domain::{CodeLists, DraftQuery, Purpose, Severity};
 use portdesk_drafts::interchange::{read_declarations, Bundle};
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
 use portdesk_store::Store;
+
+mod sync_cmd;
+mod verify;
 
 #[derive(Parser)]
 #[command(
@@ -71,9 +78,110 @@ enum Command {
     },
     /// Print the JSON Schema of a declaration file.
     Schema,
+    /// Verify a self-printed certificate of origin offline: its PDF, an
+    /// image of its QR code, or the QR text. Exit 1 when it is not valid.
+    Verify {
+        /// certificate.pdf, qr.png, or the QR text (PDC1:…).
+        input: String,
+        /// The issuer's published key(s) as JSON (default: the keys cached by sync).
+        #[arg(long = "key")]
+        keys: Vec<PathBuf>,
+    },
+    /// Log in to the Single Window and keep the password in the OS keyring.
+    Login {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Read the password from stdin (else $PORTDESK_PASSWORD).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        creds: CredArgs,
+    },
+    /// Forget the stored password and token.
+    Logout {
+        #[command(flatten)]
+        creds: CredArgs,
+    },
+    /// Import declarations and file them: each becomes a queued revision
+    /// with its outbox entry (one transaction per declaration).
+    File {
+        files: Vec<PathBuf>,
+        /// File every draft that passes the declare rules.
+        #[arg(long, conflicts_with = "files")]
+        all_ready: bool,
+    },
+    /// Deliver the outbox and pull receipts.
+    Sync {
+        /// Stop once every entry is done or failed and every delivered
+        /// filing has a final receipt; print a summary.
+        #[arg(long)]
+        until_idle: bool,
+        /// Give up after this many seconds (with --until-idle).
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
+        /// Override the remembered account (all three, or none).
+        #[command(flatten)]
+        account: OptAccountArgs,
+        #[command(flatten)]
+        creds: CredArgs,
+        /// Print every sync event on stderr.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct AccountArgs {
+    /// Single Window base URL, e.g. http://127.0.0.1:8421.
+    #[arg(long, env = "PORTDESK_SERVER")]
+    server: String,
+    /// Enterprise customs code (海关编码).
+    #[arg(long, env = "PORTDESK_CUSTOMS_CODE")]
+    customs_code: String,
+    /// Operator id (操作员).
+    #[arg(long, env = "PORTDESK_OPERATOR")]
+    operator: String,
+}
+
+#[derive(clap::Args)]
+struct OptAccountArgs {
+    #[arg(long, env = "PORTDESK_SERVER")]
+    server: Option<String>,
+    #[arg(long, env = "PORTDESK_CUSTOMS_CODE")]
+    customs_code: Option<String>,
+    #[arg(long, env = "PORTDESK_OPERATOR")]
+    operator: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct CredArgs {
+    /// Where secrets live: the OS keyring (default), or process memory for
+    /// tests and machines without one (the password then comes from
+    /// $PORTDESK_PASSWORD on every run).
+    #[arg(
+        long,
+        value_enum,
+        env = "PORTDESK_CREDENTIALS",
+        default_value = "keyring"
+    )]
+    credentials: CredKind,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CredKind {
+    Keyring,
+    Memory,
 }
 
 fn main() -> ExitCode {
+    // Logs go to stderr; stdout stays for results scripts read.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,portdesk_sync=info")),
+        )
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -92,6 +200,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             lang,
             json,
         } => validate(&files, cli.data_dir, level, lang, json),
+        Command::Verify { input, keys } => {
+            let data_dir = cli.data_dir.map(Ok).unwrap_or_else(default_data_dir).ok();
+            verify::run(
+                &input,
+                &keys,
+                data_dir.as_deref(),
+                chrono::Local::now().date_naive(),
+            )
+        }
         Command::Schema => {
             println!(
                 "{}",
@@ -122,6 +239,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprintln!("imported {count} declaration(s)");
             Ok(ExitCode::SUCCESS)
         }),
+        Command::Login {
+            account,
+            password_stdin,
+            creds,
+        } => tokio_run(sync_cmd::login(
+            cli.data_dir,
+            account,
+            password_stdin,
+            creds,
+        )),
+        Command::Logout { creds } => tokio_run(sync_cmd::logout(cli.data_dir, creds)),
+        Command::File { files, all_ready } => {
+            tokio_run(sync_cmd::file(cli.data_dir, files, all_ready))
+        }
+        Command::Sync {
+            until_idle,
+            timeout_secs,
+            account,
+            creds,
+            verbose,
+        } => tokio_run(sync_cmd::sync(
+            cli.data_dir,
+            until_idle,
+            timeout_secs,
+            account,
+            creds,
+            verbose,
+        )),
         Command::Export { out, search } => tokio_run(async move {
             let drafts = open_drafts(cli.data_dir).await?;
             let mut declarations = Vec::new();
