@@ -20,6 +20,7 @@ fn main() {
                 "untrash_draft",
                 "empty_trash",
                 "validate_declaration",
+                "required_attachments",
             ])),
     )
     .expect("tauri build script");

@@ -3,6 +3,7 @@
 //! committed file is stale; `UPDATE_BINDINGS=1 cargo test bindings` rewrites it.
 
 use portdesk_domain::code_list::{CodeEntry, CodeList};
+use portdesk_domain::paperless::RequiredDocument;
 use portdesk_domain::{
     AttachedDocument, Charge, Container, Declaration, DraftMeta, DraftPage, DraftQuery,
     DraftStatus, ElectronicAttachment, FilingMode, GoodsLine, Head, IeFlag, Problem, Purpose,
@@ -50,6 +51,7 @@ fn generate() -> String {
         decl::<DraftView>(&cfg),
         decl::<SaveResult>(&cfg),
         decl::<AppInfo>(&cfg),
+        decl::<RequiredDocument>(&cfg),
         decl::<ApiError>(&cfg),
     ] {
         out.push_str(&d);
@@ -63,6 +65,15 @@ fn generate() -> String {
     out.push_str(&format!(
         "export const ERROR_CODES = [{}] as const;\n",
         codes.join(", ")
+    ));
+    // Every draft status, so the UI can prove each has a label.
+    let statuses: Vec<String> = DraftStatus::ALL
+        .iter()
+        .map(|s| format!("\"{}\"", s.as_str()))
+        .collect();
+    out.push_str(&format!(
+        "export const DRAFT_STATUSES = [{}] as const;\n",
+        statuses.join(", ")
     ));
     out
 }

@@ -155,6 +155,17 @@ fn validate_and_code_lists_answer_without_touching_the_store() {
         )
         .unwrap();
     assert_eq!(problems, json!([]), "the valid sample has no problems");
+    // It is a paperless export: the invoice is no longer required (measure 9).
+    let docs = h
+        .call("required_attachments", json!({"declaration": fixture}))
+        .unwrap();
+    let invoice = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "invoice")
+        .expect("invoice listed");
+    assert_eq!(invoice["required"], false);
     let lists = h.call("code_lists", json!({})).unwrap();
     let names: Vec<&str> = lists
         .as_array()

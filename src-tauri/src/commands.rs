@@ -1,6 +1,9 @@
 //! Tauri commands: each one parses its arguments and calls the drafts
 //! library. No rule or SQL lives here.
 
+use portdesk_domain::paperless::{
+    required_attachments as paperless_attachments, GoodsKind, RequiredDocument,
+};
 use portdesk_domain::{
     CodeList, Declaration, DraftMeta, DraftPage, DraftQuery, IeFlag, Problem, Purpose, RevisionMeta,
 };
@@ -117,4 +120,11 @@ pub fn validate_declaration(
     purpose: Purpose,
 ) -> Vec<Problem> {
     state.drafts.validate(&declaration, purpose)
+}
+
+/// Which documents this declaration must attach, and which a paperless
+/// declaration no longer needs (measure 9), with the reason for each.
+#[tauri::command]
+pub fn required_attachments(declaration: Declaration) -> Vec<RequiredDocument> {
+    paperless_attachments(&declaration, GoodsKind::from_declaration(&declaration))
 }

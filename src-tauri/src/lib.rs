@@ -69,6 +69,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::untrash_draft,
         commands::empty_trash,
         commands::validate_declaration,
+        commands::required_attachments,
     ])
 }
 

@@ -9,6 +9,7 @@ import type {
   DraftView,
   IeFlag,
   Problem,
+  RequiredDocument,
   RevisionMeta,
 } from '../src/lib/bindings';
 
@@ -381,6 +382,8 @@ export class FakeBackend {
       }
       case 'validate_declaration':
         return fakeValidate(args.declaration as Declaration);
+      case 'required_attachments':
+        return fakeAttachments(args.declaration as Declaration);
       case 'code_lists':
         return SAMPLE_CODE_LISTS;
       case 'app_info':
@@ -389,4 +392,18 @@ export class FakeBackend {
         throw { code: 'internal', message: `unknown command ${cmd}`, field: null };
     }
   };
+}
+
+/** Imitates measure 9 for the harness: a paperless declaration drops the paper documents. */
+export function fakeAttachments(d: Declaration): RequiredDocument[] {
+  const paperless = ['W', 'D', 'M'].includes(d.head.entry_type);
+  const codes = d.head.ie_flag === 'E' ? ['contract', 'invoice', 'packing_list', 'manifest'] : ['contract', 'packing_list', 'manifest'];
+  return codes.map((code) => ({
+    code,
+    label_zh: code,
+    label_en: code,
+    required: !paperless,
+    reason_zh: paperless ? '无纸化申报无需提交（措施9）' : '非无纸化申报，仍须提交',
+    reason_en: paperless ? 'Paperless: not needed (measure 9)' : 'Not paperless: still required',
+  }));
 }

@@ -54,6 +54,23 @@ describe('Editor', () => {
     setLocale('zh-CN');
   });
 
+  it('says which documents a paperless declaration no longer needs, and asks again when the form type changes', async () => {
+    const { backend, id } = setup((d) => (d.head.entry_type = 'M'), 'E');
+    await open(id);
+    const invoice = await waitFor(() => {
+      const el = document.querySelector('[data-attachment="invoice"]');
+      expect(el).toBeTruthy();
+      return el as HTMLElement;
+    });
+    expect(invoice.textContent).toContain('无需提交');
+    expect(invoice.textContent).toContain('措施9');
+    const asked = backend.calls.filter((c) => c.cmd === 'required_attachments').length;
+    const form = field('head.entry_type') as unknown as HTMLSelectElement;
+    await fireEvent.change(form, { target: { value: '0' } });
+    await waitFor(() => expect(document.querySelector('[data-attachment="invoice"]')?.textContent).toContain('须提交'));
+    expect(backend.calls.filter((c) => c.cmd === 'required_attachments').length).toBeGreaterThan(asked);
+  });
+
   it('gives every input its field path', async () => {
     const { id } = setup();
     await open(id);
@@ -193,10 +210,10 @@ describe('Editor', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('radio', { name: '两步申报·概要' }));
     await user.click(field('advance'));
-    await waitFor(() => expect(saves().length).toBeGreaterThan(0));
+    // Autosave may send the mode change before the flag: wait for the save that has both.
+    await waitFor(() => expect((saves().at(-1)?.args.declaration as Declaration | undefined)?.advance).toBe(true));
     const d = saves().at(-1)!.args.declaration as Declaration;
     expect(d.filing_mode).toBe('two_step_summary');
-    expect(d.advance).toBe(true);
   });
 
   it('shows problems in the chosen language', async () => {

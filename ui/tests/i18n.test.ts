@@ -15,6 +15,7 @@ import {
   t,
 } from '../src/lib/i18n/index.svelte';
 import { BackendError, KNOWN_ERROR_CODES } from '../src/lib/backend';
+import { DRAFT_STATUSES } from '../src/lib/bindings';
 import App from '../src/App.svelte';
 import { FakeBackend } from '../harness/fake-backend';
 
@@ -23,6 +24,13 @@ describe('catalogs', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
     for (const [k, v] of [...Object.entries(zhCN), ...Object.entries(en)]) {
       expect(v.trim(), k).not.toBe('');
+    }
+  });
+
+  it('label every draft status', () => {
+    for (const status of DRAFT_STATUSES) {
+      expect(Object.keys(zhCN)).toContain(`status.${status}`);
+      expect(Object.keys(en)).toContain(`status.${status}`);
     }
   });
 

@@ -15,6 +15,7 @@ import type {
   Purpose,
   RevisionMeta,
   SaveResult,
+  RequiredDocument,
 } from './bindings';
 import { ERROR_CODES } from './bindings';
 
@@ -109,6 +110,10 @@ export function emptyTrash(): Promise<number> {
 
 export function validateDeclaration(declaration: Declaration, purpose: Purpose): Promise<Problem[]> {
   return call('validate_declaration', { declaration, purpose });
+}
+
+export function requiredAttachments(declaration: Declaration): Promise<RequiredDocument[]> {
+  return call('required_attachments', { declaration });
 }
 
 export function codeLists(): Promise<CodeList[]> {

@@ -359,7 +359,7 @@ version_date: string,
  */
 source: string, entries: Array<CodeEntry>, };
 
-export type DraftStatus = "draft" | "ready";
+export type DraftStatus = "draft" | "ready" | "queued" | "sent" | "accepted" | "cleared" | "released" | "closed" | "rejected";
 
 export type DraftMeta = { id: string, client_seq_no: string, ie_flag: IeFlag, title: string, status: DraftStatus, 
 /**
@@ -399,6 +399,13 @@ export type SaveResult = { meta: DraftMeta, problems: Array<Problem>, };
 
 export type AppInfo = { version: string, data_dir: string, db_path: string, };
 
+export type RequiredDocument = { 
+/**
+ * A [`doc`] code.
+ */
+code: string, label_zh: string, label_en: string, required: boolean, reason_zh: string, reason_en: string, };
+
 export type ApiError = { code: string, message: string, field: string | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "corrupt", "busy", "db", "migrate", "json", "invalid_input"] as const;
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready"] as const;
+export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;

@@ -29,6 +29,13 @@ const en: Record<keyof typeof zhCN, string> = {
   'ie.E': 'Export',
   'status.draft': 'Draft',
   'status.ready': 'Ready',
+  'status.queued': 'Queued',
+  'status.sent': 'Sent',
+  'status.accepted': 'Accepted',
+  'status.cleared': 'Cleared',
+  'status.released': 'Released',
+  'status.closed': 'Closed',
+  'status.rejected': 'Rejected',
   'severity.error': 'Error',
   'severity.warning': 'Warning',
 
@@ -132,6 +139,9 @@ const en: Record<keyof typeof zhCN, string> = {
   'editor.restored': 'Restored r{rev}',
   'editor.panels': 'Side panels',
 
+  'attachments.title': 'Documents to attach',
+  'attachments.required': 'Required',
+  'attachments.not_needed': 'Not needed',
   'problems.title': 'Problems',
   'problems.counts': '{errors} errors · {warnings} warnings',
   'problems.none': 'No problems found.',
@@ -168,6 +178,8 @@ const en: Record<keyof typeof zhCN, string> = {
   'errors.busy': 'The local database is busy; please try again.',
   'errors.migrate': 'Upgrading the local database failed: {message}',
   'errors.json': 'Malformed data: {message}',
+  'errors.filing_in_progress': 'This declaration is being filed; wait for its receipts first.',
+  'errors.not_ready': 'The declaration still has errors and cannot be filed: {message}',
   'errors.unknown': 'Something went wrong: {message}',
 
   'field.client_seq_no': 'Client seq. no.',

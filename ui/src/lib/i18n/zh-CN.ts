@@ -28,6 +28,13 @@ const zhCN = {
   'ie.E': '出口',
   'status.draft': '草稿',
   'status.ready': '可申报',
+  'status.queued': '待发送',
+  'status.sent': '已发送',
+  'status.accepted': '已入库',
+  'status.cleared': '已审结',
+  'status.released': '已放行',
+  'status.closed': '已结关',
+  'status.rejected': '退单',
   'severity.error': '错误',
   'severity.warning': '警告',
 
@@ -131,6 +138,9 @@ const zhCN = {
   'editor.restored': '已恢复 r{rev}',
   'editor.panels': '侧栏',
 
+  'attachments.title': '随附单据要求',
+  'attachments.required': '须提交',
+  'attachments.not_needed': '无需提交',
   'problems.title': '问题列表',
   'problems.counts': '{errors} 个错误 · {warnings} 个警告',
   'problems.none': '没有发现问题。',
@@ -167,6 +177,8 @@ const zhCN = {
   'errors.busy': '本地数据库正忙，请稍后重试。',
   'errors.migrate': '本地数据库升级失败：{message}',
   'errors.json': '数据格式错误：{message}',
+  'errors.filing_in_progress': '该报关单正在申报中，请等待回执后再操作。',
+  'errors.not_ready': '报关单还有错误，不能申报：{message}',
   'errors.unknown': '出错了：{message}',
 
   'field.client_seq_no': '客户端编号',
