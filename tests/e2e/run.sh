@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-window end-to-end tests: builds the app with the tauri CLI (so it
 # embeds ui/dist), starts Xvfb and tauri-driver (which starts WebKitWebDriver),
-# and runs tests/e2e.rs against them. Screenshots land in test-artifacts/e2e.
+# and runs tests/e2e/main.rs against them. Screenshots land in test-artifacts/e2e.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -17,6 +17,9 @@ target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import js
 # embedded UI (it would then load the dev server URL).
 export PORTDESK_E2E_APP="$PORTDESK_E2E_ARTIFACTS/portdesk-app"
 cp "$target_dir/debug/portdesk-app" "$PORTDESK_E2E_APP"
+# The real mock Single Window the sync, tax and certificate tests file to.
+cargo build -q -p portdesk-mock-window
+export PORTDESK_E2E_MOCK="$target_dir/debug/mock-window"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -40,6 +43,6 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-echo "== e2e: running tests/e2e.rs against $PORTDESK_E2E_APP"
+echo "== e2e: running tests/e2e/main.rs against $PORTDESK_E2E_APP"
 # One test at a time: each owns the window.
 cargo test --features e2e --test e2e -- --test-threads=1 --nocapture

@@ -1,0 +1,219 @@
+//! What every real-window test needs: launching the app on its own data
+//! dir through tauri-driver, waiting, typing (CJK included), screenshots,
+//! a real mock Single Window process, and logging in through the login screen.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::json;
+
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
+
+pub(crate) fn app_binary() -> String {
+    std::env::var("PORTDESK_E2E_APP")
+        .expect("PORTDESK_E2E_APP names the app binary (tests/e2e/run.sh sets it)")
+}
+
+pub(crate) fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var_os("PORTDESK_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/e2e"));
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+/// Starts the app with its own data dir and returns a WebDriver session on it.
+pub(crate) async fn launch(data_dir: &Path) -> Client {
+    let driver =
+        std::env::var("PORTDESK_E2E_DRIVER").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
+    let mut caps = serde_json::Map::new();
+    // Only tauri:options: a browserName makes tauri-driver fail to match.
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": app_binary(), "args": ["--data-dir", data_dir] }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&driver)
+        .await
+        .expect("WebDriver session on the app")
+}
+
+pub(crate) async fn wait_for(client: &Client, css: &str) -> Element {
+    match client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(el) => el,
+        Err(e) => {
+            // Leave what the window showed, for whoever reads the failure.
+            let shot = screenshot(client, "failure.png").await;
+            let html = client.source().await.unwrap_or_default();
+            let page = artifacts_dir().join("failure.html");
+            std::fs::write(&page, html).ok();
+            panic!(
+                "{css} did not appear: {e}; see {} and {}",
+                shot.display(),
+                page.display()
+            )
+        }
+    }
+}
+
+/// Polls `check` until it gives Some, or fails after WAIT with `what`.
+pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub(crate) async fn type_into(client: &Client, field: &str, text: &str) {
+    let input = wait_for(client, &format!("[data-field=\"{field}\"]")).await;
+    input.click().await.expect("focus field");
+    input.clear().await.expect("clear field");
+    if text.is_ascii() {
+        input.send_keys(text).await.expect("type into field");
+        return;
+    }
+    // WebKitWebDriver types no CJK keys; an input method hands the page
+    // composed text with an input event, which is what this does.
+    client
+        .execute(
+            "const [el, text] = arguments; el.value = text; \
+             el.dispatchEvent(new InputEvent('input', { bubbles: true, data: text }));",
+            vec![
+                serde_json::to_value(&input).expect("element ref"),
+                json!(text),
+            ],
+        )
+        .await
+        .expect("enter composed text");
+}
+
+pub(crate) async fn save_state(client: &Client) -> String {
+    match client
+        .find(Locator::Css("[data-testid=\"save-state\"]"))
+        .await
+    {
+        Ok(el) => el
+            .attr("data-state")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+pub(crate) async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    let png = client.screenshot().await.expect("screenshot");
+    let path = artifacts_dir().join(name);
+    std::fs::write(&path, png).expect("write screenshot");
+    println!("screenshot: {}", path.display());
+    path
+}
+
+/// The broker every e2e test logs in as: a seeded mock account that may file
+/// the sample fixtures (declaring agent 2102980567).
+pub(crate) const BROKER: &str = "2102980567";
+pub(crate) const OPERATOR: &str = "op01";
+pub(crate) const PASSWORD: &str = "demo1234";
+
+/// A real `mock-window` process on a free port with its own database;
+/// killed on drop. `PORTDESK_E2E_MOCK` names the binary (run.sh builds it).
+pub(crate) struct MockWindow {
+    pub(crate) base: String,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl MockWindow {
+    pub(crate) fn start(extra: &[&str]) -> MockWindow {
+        use std::io::BufRead;
+        let binary = std::env::var_os("PORTDESK_E2E_MOCK")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/mock-window")
+            });
+        let dir = tempfile::tempdir().expect("mock data dir");
+        let log = std::fs::File::create(artifacts_dir().join("mock-window.log")).expect("mock log");
+        let mut child = std::process::Command::new(&binary)
+            .args(["--port", "0", "--db"])
+            .arg(dir.path().join("mw.db"))
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("mock stdout"))
+            .read_line(&mut line)
+            .expect("mock first line");
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        MockWindow {
+            base,
+            child,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for MockWindow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Logs in through the login screen (opened from the header's account
+/// button) and waits until the header shows the account online.
+pub(crate) async fn log_in(client: &Client, server: &str) {
+    wait_for(client, "[data-testid=\"account\"]")
+        .await
+        .click()
+        .await
+        .expect("open login");
+    for (field, value) in [
+        ("login-server", server),
+        ("login-code", BROKER),
+        ("login-operator", OPERATOR),
+        ("login-password", PASSWORD),
+    ] {
+        let input = wait_for(client, &format!("[data-testid=\"{field}\"]")).await;
+        input.clear().await.expect("clear login field");
+        input.send_keys(value).await.expect("type login field");
+    }
+    wait_for(client, "[data-testid=\"login-submit\"]")
+        .await
+        .click()
+        .await
+        .expect("submit login");
+    eventually("the header to show the account online", || async {
+        let el = client
+            .find(Locator::Css("[data-testid=\"online-state\"]"))
+            .await
+            .ok()?;
+        (el.attr("data-state").await.ok().flatten()? == "online").then_some(())
+    })
+    .await;
+}
