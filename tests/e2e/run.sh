@@ -45,4 +45,4 @@ done
 
 echo "== e2e: running tests/e2e/main.rs against $PORTDESK_E2E_APP"
 # One test at a time: each owns the window.
-cargo test --features e2e --test e2e -- --test-threads=1 --nocapture
+cargo test --features e2e --test e2e -- --test-threads=1 --nocapture ${PORTDESK_E2E_FILTER:-}
