@@ -226,3 +226,101 @@ pub struct FilingView {
 pub struct FilingList {
     pub items: Vec<FilingView>,
 }
+
+/// Applies an amendment's field changes to a declaration: the server to its
+/// stored filing, the client to its draft, so both arrive at the same
+/// document. A field is a dot path in the interchange form (`head.ie_date`,
+/// `lines.0.quantity`); the value replaces a text field, or sets a yes/no
+/// field from `true`/`false`. Errors name the field that could not be set.
+pub fn apply_changes(
+    declaration: &Declaration,
+    changes: &[FieldChange],
+) -> Result<Declaration, FieldChangeError> {
+    let mut doc = serde_json::to_value(declaration).map_err(|e| FieldChangeError {
+        field: String::new(),
+        message: e.to_string(),
+    })?;
+    for c in changes {
+        let err = |message: &str| FieldChangeError {
+            field: c.field.clone(),
+            message: message.to_owned(),
+        };
+        let mut at = &mut doc;
+        for part in c.field.split('.') {
+            at = match at {
+                serde_json::Value::Object(map) => map.get_mut(part),
+                serde_json::Value::Array(items) => {
+                    part.parse::<usize>().ok().and_then(|i| items.get_mut(i))
+                }
+                _ => None,
+            }
+            .ok_or_else(|| err("no such field"))?;
+        }
+        *at = match at {
+            serde_json::Value::String(_) | serde_json::Value::Null => {
+                serde_json::Value::String(c.value.clone())
+            }
+            serde_json::Value::Bool(_) => {
+                serde_json::Value::Bool(c.value.parse().map_err(|_| err("expects true or false"))?)
+            }
+            _ => return Err(err("not a single value")),
+        };
+    }
+    serde_json::from_value(doc).map_err(|e| FieldChangeError {
+        field: changes.first().map(|c| c.field.clone()).unwrap_or_default(),
+        message: e.to_string(),
+    })
+}
+
+/// A field change that cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChangeError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldChangeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portdesk_domain::IeFlag;
+
+    #[test]
+    fn changes_apply_by_path_and_name_the_bad_field() {
+        let mut d = Declaration::new("PD0000000000000001".into(), IeFlag::I);
+        d.head.ie_date = "20261103".into();
+        let changed = apply_changes(
+            &d,
+            &[
+                FieldChange {
+                    field: "head.ie_date".into(),
+                    value: "20261110".into(),
+                },
+                FieldChange {
+                    field: "advance".into(),
+                    value: "true".into(),
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(changed.head.ie_date, "20261110");
+        assert!(changed.advance);
+        assert_eq!(d.head.ie_date, "20261103", "the original is untouched");
+        let e = apply_changes(
+            &d,
+            &[FieldChange {
+                field: "head.no_such".into(),
+                value: "x".into(),
+            }],
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "head.no_such");
+    }
+}

@@ -27,6 +27,10 @@ pub enum ReceiptCode {
     SpJ,
     /// 准予提离: goods may leave the port.
     SpK,
+    /// 修撤单已处理: the filing's document was amended (by the enterprise's
+    /// amendment or by customs); read it again with `GET
+    /// /v1/declarations/{seq_no}`. Leaves the filing's status as it was.
+    M,
     /// 原产地证书申请已接收: certificate-of-origin application received.
     #[serde(rename = "COO-L")]
     CooL,
@@ -54,6 +58,7 @@ impl ReceiptCode {
             ReceiptCode::SpE => "SpE",
             ReceiptCode::SpJ => "SpJ",
             ReceiptCode::SpK => "SpK",
+            ReceiptCode::M => "M",
             ReceiptCode::CooL => "COO-L",
             ReceiptCode::CooA => "COO-A",
             ReceiptCode::CooE => "COO-E",
@@ -72,6 +77,7 @@ impl ReceiptCode {
             "SpE" => ReceiptCode::SpE,
             "SpJ" => ReceiptCode::SpJ,
             "SpK" => ReceiptCode::SpK,
+            "M" => ReceiptCode::M,
             "COO-L" => ReceiptCode::CooL,
             "COO-A" => ReceiptCode::CooA,
             "COO-E" => ReceiptCode::CooE,

@@ -4,14 +4,16 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portdesk_api::{
-    error_code, ClockAdvance, ClockState, ErrorBody, ExpireTokensAnswer, FaultSettings,
+    error_code, ClockAdvance, ClockState, ErrorBody, ExpireTokensAnswer, FaultSettings, FieldChange,
 };
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_faults, put_faults))
         .routes(routes!(get_clock, advance_clock))
         .routes(routes!(expire_tokens))
+        .routes(routes!(customs_amend))
 }
 
 /// Middleware: `/control` only for loopback peers.
@@ -149,5 +152,45 @@ pub async fn expire_tokens(
     tracing::info!(expired = done.rows_affected(), "access tokens expired");
     Ok(Json(ExpireTokensAnswer {
         expired: done.rows_affected(),
+    }))
+}
+
+/// `POST /control/declarations/{seq_no}/amend`: what customs changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomsAmendment {
+    pub changes: Vec<FieldChange>,
+}
+
+/// The `M` receipt a customs amendment issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CustomsAmendmentAnswer {
+    /// The receipt's cursor position.
+    pub receipt: String,
+}
+
+/// Customs amends a filing on its own (海关修改): the changes land in the
+/// stored filing and an `M` receipt tells the enterprise, whose client then
+/// finds its local copy out of date (a conflict to resolve).
+#[utoipa::path(
+    post,
+    path = "/control/declarations/{seq_no}/amend",
+    tag = "control",
+    request_body = CustomsAmendment,
+    params(("seq_no" = String, Path, description = "Unified no. of the filing")),
+    responses(
+        (status = 200, description = "Applied; the receipt issued", body = CustomsAmendmentAnswer),
+        (status = 404, description = "No such filing", body = ErrorBody),
+        (status = 422, description = "A change names no field of the declaration", body = ErrorBody),
+    )
+)]
+pub async fn customs_amend(
+    State(state): State<AppState>,
+    Path(seq_no): Path<String>,
+    JsonBody(req): JsonBody<CustomsAmendment>,
+) -> Result<Json<CustomsAmendmentAnswer>, ApiError> {
+    let receipt = crate::declarations::customs_amend(&state, &seq_no, &req.changes).await?;
+    Ok(Json(CustomsAmendmentAnswer {
+        receipt: receipt.to_string(),
     }))
 }

@@ -23,8 +23,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use portdesk_api::{
-    error_code, AmendmentAnswer, AmendmentReason, AmendmentRequest, ErrorBody, FieldChange,
-    FilingAnswer, FilingList, FilingStatus, FilingView, ReceiptCode, RejectionReason,
+    apply_changes, error_code, AmendmentAnswer, AmendmentReason, AmendmentRequest, ErrorBody,
+    FieldChange, FilingAnswer, FilingList, FilingStatus, FilingView, ReceiptCode, RejectionReason,
     SubmitDeclaration, TaxPaymentChoice,
 };
 use portdesk_domain::{validate_declaration, Declaration, FilingMode, Purpose};
@@ -678,6 +678,9 @@ pub async fn amend(
     }
     let tolerated =
         req.reason.is_tolerable() && (f.advance || f.filing_mode == FilingMode::TwoStepSummary);
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    apply_amendment(&mut tx, tenant.enterprise_id, &f, &req.changes, now).await?;
     let row = sqlx::query(&format!(
         "INSERT INTO amendments (filing_id, client_seq_no, reason, changes, note,
           no_error_recorded, error_recorded, created_at)
@@ -690,12 +693,85 @@ pub async fn amend(
     .bind(&req.note)
     .bind(tolerated)
     .bind(!tolerated)
-    .bind(state.clock.now_ms())
-    .fetch_one(&state.db)
+    .bind(now)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
+    state.review_wakeup.notify_one();
     tracing::info!(%seq_no, reason = req.reason.as_str(), tolerated, "amendment recorded");
     let a = amendment_answer(&state, &row, &seq_no, tenant.enterprise_id).await?;
     Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Rule of an amendment whose field change cannot be applied.
+pub const RULE_AMEND_FIELD: &str = "SW-AMEND-FIELD";
+
+/// Applies field changes to a stored filing's declaration and issues the
+/// `M` receipt (修撤单已处理) that tells the client to read the filing again.
+/// The filing's status stays as it was. Used by the enterprise's amendments
+/// and by customs' own (`POST /control/declarations/{seq_no}/amend`).
+async fn apply_amendment(
+    conn: &mut SqliteConnection,
+    enterprise_id: i64,
+    f: &Filing,
+    changes: &[FieldChange],
+    now: i64,
+) -> Result<i64, ApiError> {
+    let amended = apply_changes(&f.declaration, changes).map_err(|e| {
+        ApiError::refused(
+            error_code::VALIDATION_FAILED,
+            format!("the change of {} cannot be applied", e.field),
+            vec![RejectionReason {
+                rule: RULE_AMEND_FIELD.into(),
+                field: e.field.clone(),
+                message_zh: format!("修改项无法应用：{}", e.message),
+                message_en: format!("The change cannot be applied: {}", e.message),
+            }],
+        )
+    })?;
+    sqlx::query("UPDATE filings SET declaration = ? WHERE id = ?")
+        .bind(serde_json::to_string(&amended)?)
+        .bind(f.id)
+        .execute(&mut *conn)
+        .await?;
+    receipts::issue_labelled(
+        conn,
+        enterprise_id,
+        receipts::Subject::Filing(f.id),
+        ReceiptCode::M,
+        (
+            "修撤单已处理，报关单内容已变更",
+            "Amendment processed; the declaration changed",
+        ),
+        &[],
+        now,
+    )
+    .await
+}
+
+/// Customs amends a filing of `enterprise_id` on its own (the control
+/// surface's "customs" side): the changes land in the stored filing and an
+/// `M` receipt tells the enterprise. Returns the receipt id.
+pub async fn customs_amend(
+    state: &AppState,
+    seq_no: &str,
+    changes: &[FieldChange],
+) -> Result<i64, ApiError> {
+    let mut tx = state.db.begin().await?;
+    let row = sqlx::query(&format!(
+        "SELECT {FILING_COLUMNS}, enterprise_id FROM filings WHERE seq_no = ?"
+    ))
+    .bind(seq_no)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| ApiError::not_found("declaration"))?;
+    let f = filing_from_row(&row)?;
+    let enterprise_id: i64 = row.get(16);
+    let now = state.clock.now_ms();
+    let receipt = apply_amendment(&mut tx, enterprise_id, &f, changes, now).await?;
+    tx.commit().await?;
+    tracing::info!(%seq_no, "customs amended a filing");
+    Ok(receipt)
 }
 
 async fn view(state: &AppState, tenant: &Tenant, f: Filing) -> Result<FilingView, ApiError> {

@@ -47,6 +47,9 @@ pub fn status_after(code: ReceiptCode) -> FilingStatus {
         ReceiptCode::SpL => FilingStatus::SummaryAccepted,
         ReceiptCode::SpJ => FilingStatus::SummaryCleared,
         ReceiptCode::SpK => FilingStatus::SummaryReleased,
+        // Never scheduled: an amendment receipt is issued with the filing's
+        // status left as it is (see `declarations::apply_amendment`).
+        ReceiptCode::M => FilingStatus::Accepted,
         // Origin applications have their own status; a declaration never
         // gets these codes.
         ReceiptCode::CooE => FilingStatus::Rejected,
@@ -67,6 +70,7 @@ pub fn next_code(code: ReceiptCode, declaration: &Declaration) -> Option<Receipt
         ReceiptCode::SpJ => Some(ReceiptCode::SpK),
         // R closes; SpK waits for the complete declaration; E/SpE are final.
         ReceiptCode::R | ReceiptCode::SpK | ReceiptCode::E | ReceiptCode::SpE => None,
+        ReceiptCode::M => None,
         ReceiptCode::CooL | ReceiptCode::CooA | ReceiptCode::CooE | ReceiptCode::CooM => None,
     }
 }

@@ -315,3 +315,62 @@ async fn tolerance_amendments_are_not_recorded_as_errors() {
     .await;
     assert_eq!(a["no_error_recorded"], true);
 }
+
+#[tokio::test]
+async fn amendments_change_the_filing_and_send_an_m_receipt() {
+    let m = Mock::start(&[]).await;
+    let token = m.token(BROKER).await;
+    let mut adv = export_declaration("PDAMND000000000009");
+    adv["advance"] = json!(true);
+    let adv: Value = m
+        .post(&token, "/v1/declarations", "m1", &submission(adv))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seq = adv["seq_no"].as_str().unwrap().to_owned();
+    let a = amend(&m, &token, &seq, "AM09", "import_date_change").await;
+    assert_eq!(a["no_error_recorded"], true);
+    let v: Value = m
+        .get(&token, &format!("/v1/declarations/{seq}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["declaration"]["head"]["ie_date"], "20261110");
+
+    // Customs changes the conveyance on its own: applied, with an M receipt.
+    let c = m
+        .control(
+            reqwest::Method::POST,
+            &format!("/control/declarations/{seq}/amend"),
+            Some(json!({"changes": [{"field": "head.conveyance_name", "value": "COSCO TIANJIN"}]})),
+        )
+        .await;
+    assert!(c["receipt"].is_string(), "{c}");
+    let v: Value = m
+        .get(&token, &format!("/v1/declarations/{seq}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["declaration"]["head"]["conveyance_name"], "COSCO TIANJIN");
+    assert_eq!(v["declaration"]["head"]["ie_date"], "20261110");
+    let feed = m.all_receipts(&token).await;
+    let codes = codes_of(&feed, &seq);
+    assert_eq!(codes.iter().filter(|c| *c == "M").count(), 2, "{codes:?}");
+
+    // A change of a field the declaration does not have is refused, by name.
+    let r = m
+        .post(
+            &token,
+            &format!("/v1/declarations/{seq}/amendments"),
+            "m-bad",
+            &json!({"client_seq_no": "AM10", "reason": "other",
+                    "changes": [{"field": "head.no_such_field", "value": "x"}]}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["reasons"][0]["field"], "head.no_such_field");
+}

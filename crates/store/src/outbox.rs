@@ -178,12 +178,17 @@ impl LogDirection {
 
 /// How one attempt ended.
 #[derive(Debug, Clone, PartialEq)]
+// A batch holds at most `SyncConfig::batch` outcomes, briefly: the size of
+// the `Done` variant does not matter, boxing it would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// 2xx: the server has the filing.
     Done {
         http_status: u16,
         seq_no: String,
         receipt: Option<NewReceipt>,
+        /// The answer body (JSON) of an amendment, kept with it.
+        answer: Option<String>,
     },
     /// Transient: send again, not before `next_attempt_at`.
     Retry {
@@ -243,7 +248,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(requests.len());
         for req in requests {
-            out.push(file_one(&mut tx, req).await?);
+            out.push(file_one(&mut tx, req, DraftStatus::Queued, "file").await?);
         }
         tx.commit().await?;
         tracing::debug!(count = out.len(), "drafts filed");
@@ -325,13 +330,14 @@ impl Store {
     /// Records how attempts ended, in one transaction: entry states, the
     /// answers in the log, receipts that came with them and the drafts'
     /// status. Only entries still `sending` are changed, so a late result
-    /// can never undo a newer state.
+    /// can never undo a newer state. Returns the receipts that were new.
     pub async fn record_outcomes(
         &self,
         account: &str,
         results: &[AttemptResult],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<StoredReceipt>, StoreError> {
         let now = now_ms();
+        let mut new_receipts = Vec::new();
         let mut tx = self.begin_write().await?;
         for r in results {
             for line in &r.log {
@@ -350,6 +356,7 @@ impl Store {
                     http_status,
                     seq_no,
                     receipt,
+                    answer,
                 } => {
                     sqlx::query(
                         "UPDATE outbox SET state = 'done', updated_at = ?, seq_no = ?, \
@@ -371,7 +378,14 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     if let Some(receipt) = receipt {
-                        insert_receipt(&mut tx, account, receipt, now).await?;
+                        if let Some(stored) = insert_receipt(&mut tx, account, receipt, now).await?
+                        {
+                            new_receipts.push(stored);
+                        }
+                    }
+                    if let Some(answer) = answer {
+                        crate::flows::record_amendment_answer(&mut tx, r.outbox_seq, answer)
+                            .await?;
                     }
                 }
                 Outcome::Retry {
@@ -416,7 +430,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(new_receipts)
     }
 
     /// When the next entry waiting in `queued`/`retry_wait` becomes due.
@@ -521,17 +535,21 @@ impl Store {
     }
 
     /// Delivered filings whose latest receipt is not yet one of `final_codes`
-    /// (e.g. still waiting for `R` after `L`).
+    /// (e.g. still waiting for `R` after `L`, or for the complete
+    /// declaration's receipts after the summary's `SpK`). `M` receipts (the
+    /// document changed) say nothing of the review and are skipped.
     pub async fn filings_awaiting_receipts(&self, final_codes: &[&str]) -> Result<u64, StoreError> {
         let placeholders = vec!["?"; final_codes.len().max(1)].join(", ");
         let sql = format!(
             "SELECT count(DISTINCT o.client_seq_no) FROM outbox o WHERE o.state = 'done' \
-             AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.client_seq_no = o.client_seq_no \
-             AND r.code IN ({placeholders}))"
+             AND COALESCE((SELECT r.code FROM receipts r WHERE r.client_seq_no = o.client_seq_no \
+             AND r.code <> 'M' ORDER BY CAST(r.server_id AS INTEGER) DESC LIMIT 1), '') \
+             NOT IN ({placeholders})"
         );
         let mut q = sqlx::query_scalar::<_, i64>(&sql);
         if final_codes.is_empty() {
-            q = q.bind("");
+            // No final code: every delivered filing awaits (matches no code).
+            q = q.bind("\u{1}");
         }
         for c in final_codes {
             q = q.bind(*c);
@@ -599,7 +617,14 @@ impl Store {
     }
 }
 
-async fn file_one(conn: &mut SqliteConnection, req: &FileRequest<'_>) -> Result<Filed, StoreError> {
+/// Writes the revision `req` files (status `status`, note `note`) and its
+/// outbox entry; refuses while an earlier entry of the draft is pending.
+pub(crate) async fn file_one(
+    conn: &mut SqliteConnection,
+    req: &FileRequest<'_>,
+    status: DraftStatus,
+    note: &str,
+) -> Result<Filed, StoreError> {
     let id = req.draft_id;
     let id_text = id.to_string();
     let pending: Option<i64> = sqlx::query_scalar(
@@ -612,8 +637,8 @@ async fn file_one(conn: &mut SqliteConnection, req: &FileRequest<'_>) -> Result<
         return Err(StoreError::FilingInProgress { id });
     }
     let info = SaveInfo {
-        status: DraftStatus::Queued,
-        note: "file".to_owned(),
+        status,
+        note: note.to_owned(),
         ..req.info.clone()
     };
     let body = serde_json::to_string(req.declaration)?;
@@ -673,7 +698,7 @@ async fn file_one(conn: &mut SqliteConnection, req: &FileRequest<'_>) -> Result<
 
 /// Inserts a receipt unless already stored; applies it to its draft's
 /// status when it is that filing's latest. Returns it when it was new.
-async fn insert_receipt(
+pub(crate) async fn insert_receipt(
     conn: &mut SqliteConnection,
     account: &str,
     r: &NewReceipt,

@@ -98,6 +98,7 @@ async fn filing_lifecycle() {
             http_status: 201,
             seq_no: "E09002026000000001".into(),
             receipt: Some(receipt("1", &decl.client_seq_no, "L")),
+            answer: None,
         },
         log: vec![],
     };

@@ -135,6 +135,25 @@ impl Client {
         (result, line)
     }
 
+    /// `GET /v1/declarations/{seq_no}`: a filing as the server holds it.
+    pub async fn get_filing(
+        &self,
+        token: &Secret,
+        seq_no: &str,
+    ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
+        let path = format!("/v1/declarations/{seq_no}");
+        let request = self
+            .http
+            .get(self.url(&path))
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+        let result = self.send(request).await;
+        let log = vec![
+            log_line(LogDirection::Request, "GET", &path, None, String::new()),
+            answer_line("GET", &path, None, &result, |b| b.to_owned()),
+        ];
+        (result, log)
+    }
+
     /// `GET /v1/receipts?since=&limit=`.
     pub async fn receipts(
         &self,

@@ -24,6 +24,14 @@ pub enum SyncError {
     /// The server answered something this client does not understand.
     #[error("unexpected answer: {0}")]
     Protocol(String),
+    /// Another worker (the app, or `portdesk sync`) is delivering from this
+    /// database; only one may at a time. zh: 另一个投递进程（桌面程序或
+    /// `portdesk sync`）正在使用此数据库，请待其结束后再试。
+    #[error("another worker is delivering from this database: {0}")]
+    WorkerBusy(String),
+    /// The worker lease's lock file cannot be used (permissions, disk).
+    #[error("worker lease: {0}")]
+    Lease(String),
     /// `run_until_idle` gave up.
     #[error("not idle after {0:?}")]
     Timeout(std::time::Duration),
@@ -40,6 +48,8 @@ pub const ERROR_CODES: &[&str] = &[
     "offline",
     "protocol",
     "timeout",
+    "worker_busy",
+    "lease_error",
 ];
 
 impl SyncError {
@@ -52,6 +62,8 @@ impl SyncError {
             SyncError::Offline(_) => "offline",
             SyncError::Protocol(_) => "protocol",
             SyncError::Timeout(_) => "timeout",
+            SyncError::WorkerBusy(_) => "worker_busy",
+            SyncError::Lease(_) => "lease_error",
             SyncError::Store(e) => e.code(),
         }
     }

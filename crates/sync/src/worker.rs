@@ -24,9 +24,9 @@ use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::{DateTime, Utc};
-use portdesk_api::{ErrorBody, Receipt};
+use portdesk_api::{AmendmentAnswer, ErrorBody, FilingView, Receipt};
 use portdesk_store::{
-    AttemptResult, EntryState, NewReceipt, OutboxCounts, OutboxEntry, Outcome, Store,
+    AttemptResult, EntryState, NewReceipt, OutboxCounts, OutboxEntry, Outcome, Store, StoredReceipt,
 };
 use rand::Rng;
 use tokio::sync::Semaphore;
@@ -35,13 +35,22 @@ use uuid::Uuid;
 
 use crate::client::{self, Client, TransportError, Verdict};
 use crate::credentials::{Account, CredentialStore, SecretKind};
+use crate::lease::WorkerLease;
 use crate::secret::Secret;
 use crate::SyncError;
 
 /// Receipt codes after which a filing expects no more receipts without a
 /// new action by the clerk: closed, rejected, summary rejected, summary
-/// released (waiting for the complete declaration).
-pub const FINAL_RECEIPT_CODES: &[&str] = &["R", "E", "SpE", "SpK"];
+/// released (waiting for the complete declaration); for a certificate-of-
+/// origin application, approved or rejected.
+pub const FINAL_RECEIPT_CODES: &[&str] = &["R", "E", "SpE", "SpK", "COO-A", "COO-E"];
+
+/// Path ending of amendment entries (`POST /v1/declarations/{seq_no}/amendments`).
+const AMENDMENTS_SUFFIX: &str = "/amendments";
+
+/// Receipt code saying a filing's document changed on the server (`M`,
+/// 修撤单已处理): the worker reads the filing back and compares.
+const DOCUMENT_CHANGED: &str = "M";
 
 /// Knobs of the worker. The defaults suit a desktop on a normal link.
 #[derive(Debug, Clone)]
@@ -61,6 +70,9 @@ pub struct SyncConfig {
     /// Offline probing: first and largest pause between probes.
     pub probe_min: Duration,
     pub probe_max: Duration,
+    /// How long a starting worker waits for another one on the same
+    /// database to stop before giving up with `worker_busy`.
+    pub lease_wait: Duration,
 }
 
 impl Default for SyncConfig {
@@ -74,6 +86,7 @@ impl Default for SyncConfig {
             backoff_max: Duration::from_secs(300),
             probe_min: Duration::from_millis(500),
             probe_max: Duration::from_secs(30),
+            lease_wait: Duration::from_secs(5),
         }
     }
 }
@@ -135,6 +148,11 @@ pub struct Worker {
     pull_requested: bool,
     /// Failed probes since going offline: the probe backoff exponent.
     probe_failures: u32,
+    /// Held while running: one delivering worker per database.
+    lease: Option<WorkerLease>,
+    /// Filings (draft, unified no.) an `M` receipt said changed, not yet
+    /// read back (the read failed): tried again after the next pull.
+    unchecked: Vec<(Uuid, String)>,
 }
 
 impl Worker {
@@ -156,6 +174,8 @@ impl Worker {
             last_pull: None,
             pull_requested: true,
             probe_failures: 0,
+            lease: None,
+            unchecked: Vec::new(),
         }
     }
 
@@ -169,6 +189,13 @@ impl Worker {
     /// has a final receipt ([`FINAL_RECEIPT_CODES`]), or `timeout` passes
     /// (`timeout` error). For the CLI and tests; the app uses [`Worker::run`].
     pub async fn run_until_idle(&mut self, timeout: Duration) -> Result<SyncSummary, SyncError> {
+        let result = self.until_idle(timeout).await;
+        // Idle: let another worker (the app, a later `portdesk sync`) in.
+        self.lease = None;
+        result
+    }
+
+    async fn until_idle(&mut self, timeout: Duration) -> Result<SyncSummary, SyncError> {
         let deadline = Instant::now() + timeout;
         self.start().await?;
         loop {
@@ -195,7 +222,28 @@ impl Worker {
     }
 
     /// Runs until `stop` turns true (the app's background task).
-    pub async fn run(
+    pub async fn run(&mut self, stop: tokio::sync::watch::Receiver<bool>) -> Result<(), SyncError> {
+        let result = self.run_until_stopped(stop).await;
+        self.lease = None;
+        result
+    }
+
+    /// Pulls receipts once now (taking the lease for the while), e.g. to
+    /// hear of changes to delivered filings when nothing is left to send.
+    pub async fn pull_now(&mut self) -> Result<(), SyncError> {
+        let result = async {
+            self.start().await?;
+            if self.token.is_none() {
+                self.login().await?;
+            }
+            self.pull_receipts().await
+        }
+        .await;
+        self.lease = None;
+        result
+    }
+
+    async fn run_until_stopped(
         &mut self,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> Result<(), SyncError> {
@@ -235,6 +283,12 @@ impl Worker {
     }
 
     async fn start(&mut self) -> Result<(), SyncError> {
+        if self.lease.is_none() {
+            // Before touching `sending` entries: they may be another
+            // worker's, in flight right now.
+            self.lease =
+                Some(WorkerLease::acquire(&self.store.path(), self.config.lease_wait).await?);
+        }
         let requeued = self.store.requeue_in_flight().await?;
         if requeued > 0 {
             tracing::info!(
@@ -325,13 +379,23 @@ impl Worker {
                 Ok(answer) => match client::classify(&answer) {
                     Verdict::Done(filing) => {
                         self.pull_requested = true;
+                        // An amendment answers with its own record, kept with it.
+                        let amendment = entry
+                            .path
+                            .ends_with(AMENDMENTS_SUFFIX)
+                            .then(|| serde_json::from_slice::<AmendmentAnswer>(&answer.body).ok())
+                            .flatten();
+                        let seq_no = filing
+                            .as_ref()
+                            .map(|f| f.seq_no.clone())
+                            .or_else(|| amendment.as_ref().map(|a| a.seq_no.clone()))
+                            .unwrap_or_default();
                         Outcome::Done {
                             http_status: answer.status,
-                            seq_no: filing
-                                .as_ref()
-                                .map(|f| f.seq_no.clone())
-                                .unwrap_or_default(),
+                            seq_no,
                             receipt: filing.map(|f| new_receipt(&f.receipt)),
+                            answer: amendment
+                                .map(|_| String::from_utf8_lossy(&answer.body).into_owned()),
                         }
                     }
                     Verdict::Retry { code, retry_after } => {
@@ -379,12 +443,15 @@ impl Worker {
                 log: vec![line],
             });
         }
-        self.store
+        let receipts = self
+            .store
             .record_outcomes(&self.account.enterprise_key(), &results)
             .await?;
         for e in &events {
             (self.sink)(e);
         }
+        // Receipts that came inside the answers are news too.
+        self.receipts_stored(&receipts).await?;
         if let Some(reason) = offline {
             self.go_offline(reason);
         } else if reauth {
@@ -453,18 +520,90 @@ impl Worker {
                 .store
                 .store_receipts(&key, &receipts, &page.next)
                 .await?;
-            for r in &stored {
-                (self.sink)(&SyncEvent::Receipt {
-                    client_seq_no: r.receipt.client_seq_no.clone(),
-                    draft_id: r.draft_id,
-                    seq_no: r.receipt.seq_no.clone(),
-                    code: r.receipt.code.clone(),
-                });
-            }
+            self.receipts_stored(&stored).await?;
             if !page.has_more {
                 return Ok(());
             }
         }
+    }
+
+    /// Reports newly stored receipts, and checks the filings an `M` receipt
+    /// says changed on the server (an amendment, by us or by customs).
+    async fn receipts_stored(&mut self, stored: &[StoredReceipt]) -> Result<(), SyncError> {
+        for r in stored {
+            (self.sink)(&SyncEvent::Receipt {
+                client_seq_no: r.receipt.client_seq_no.clone(),
+                draft_id: r.draft_id,
+                seq_no: r.receipt.seq_no.clone(),
+                code: r.receipt.code.clone(),
+            });
+        }
+        for r in stored {
+            if let (Some(draft_id), DOCUMENT_CHANGED) = (r.draft_id, r.receipt.code.as_str()) {
+                self.unchecked.push((draft_id, r.receipt.seq_no.clone()));
+            }
+        }
+        for (draft_id, seq_no) in std::mem::take(&mut self.unchecked) {
+            if !self.check_server_version(draft_id, &seq_no).await? {
+                self.unchecked.push((draft_id, seq_no));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the server's version of a filing and records a conflict when it
+    /// is neither the revision last delivered nor the draft as it is now:
+    /// someone else (customs, another clerk) changed it. Both versions stay;
+    /// the clerk chooses. Returns false when the filing could not be read
+    /// (it is tried again later, never guessed).
+    async fn check_server_version(
+        &mut self,
+        draft_id: Uuid,
+        seq_no: &str,
+    ) -> Result<bool, SyncError> {
+        let Some(token) = self.token.clone() else {
+            return Ok(false);
+        };
+        let (result, log) = self.client.get_filing(&token, seq_no).await;
+        self.store.append_log(&log).await?;
+        let view = match result {
+            Ok(a) if a.status == 200 => match serde_json::from_slice::<FilingView>(&a.body) {
+                Ok(v) => v,
+                Err(e) => {
+                    // Not worth stopping every delivery for: logged, kept
+                    // for the next pull.
+                    tracing::warn!(error = %e, seq_no, "unreadable filing answer");
+                    return Ok(false);
+                }
+            },
+            Ok(a) => {
+                tracing::warn!(status = a.status, seq_no, "could not read the filing back");
+                return Ok(false);
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = e.message(),
+                    seq_no,
+                    "could not read the filing back"
+                );
+                return Ok(false);
+            }
+        };
+        let Some(delivered) = self.store.last_delivered(draft_id).await? else {
+            return Ok(true);
+        };
+        let base = self.store.revision(draft_id, delivered.revision).await?;
+        if view.declaration == base {
+            return Ok(true);
+        }
+        let (_, current) = self.store.get_declaration(draft_id).await?;
+        if view.declaration == current {
+            return Ok(true);
+        }
+        self.store
+            .record_conflict(draft_id, seq_no, delivered.revision, &view.declaration)
+            .await?;
+        Ok(true)
     }
 
     /// Logs in with the stored password and keeps the token (memory and
