@@ -15,12 +15,14 @@
 //! small CBOR claims map as payload; `docs/formats/qr-payload.md` documents
 //! every byte. What is certified, and its canonical bytes, is decided by
 //! `portdesk_domain::origin::CertifiedFields`; this crate only signs and
-//! checks it. No PDF, no I/O.
+//! checks it. No PDF; the only I/O is `offline` (reading trusted keys and
+//! a certificate's QR text from an image or PDF for offline verification).
 
 mod claims;
 mod error;
 mod fields;
 mod key;
+pub mod offline;
 mod qr;
 
 pub use claims::VerifiedSeal;

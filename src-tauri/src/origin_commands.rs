@@ -1,0 +1,788 @@
+//! Tauri commands for certificates of origin (原产地证书): applications
+//! (create, from a declaration, save, history, restore, submit), approval,
+//! self-printing (render to PDF, open in the system viewer, print, batch) and
+//! offline verification. Each command parses its arguments and calls the
+//! libraries (`portdesk_drafts::origin`, `portdesk_sync::origin`,
+//! `portdesk_print`, `portdesk_seal`); no rule lives here.
+//!
+//! Files this writes, all inside the data dir: `certificates/<number>.pdf`
+//! (rendered certificates), `origin/seal.png` and `origin/signature.png`
+//! (the user's images, copied there so a moved original does not break
+//! printing) and the cached issuer keys (`seal-keys.json`).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
+use portdesk_domain::origin::{EnterpriseRecord, OriginApplication, OriginForm};
+use portdesk_domain::{Problem, Purpose};
+use portdesk_drafts::origin::{OriginSaveResult, OriginView};
+use portdesk_print::{PrintError, PrintJob};
+use portdesk_seal::offline::{self, OfflineError, KEY_CACHE_FILE};
+use portdesk_seal::SealError;
+use portdesk_store::{OriginMeta, OriginRevisionMeta, StoredCertificate};
+use portdesk_sync::origin as sync_origin;
+use portdesk_sync::SyncError;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+type CmdResult<T> = Result<T, ApiError>;
+
+/// Tauri event of [`BatchProgress`].
+pub const BATCH_EVENT: &str = "origin-batch-progress";
+
+/// Folder of rendered certificates inside the data dir.
+const PDF_DIR: &str = "certificates";
+/// Folder of the user's seal and signature images inside the data dir.
+const IMAGE_DIR: &str = "origin";
+
+fn parse_id(id: &str) -> CmdResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not an application id: {id}")))
+}
+
+impl From<PrintError> for ApiError {
+    fn from(e: PrintError) -> Self {
+        let field = match &e {
+            PrintError::MissingGlyph { field, .. } | PrintError::TooLong { field } => {
+                Some(field.clone())
+            }
+            _ => None,
+        };
+        ApiError {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            field,
+        }
+    }
+}
+
+impl From<OfflineError> for ApiError {
+    fn from(e: OfflineError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+fn io_error(what: &str, e: std::io::Error) -> ApiError {
+    ApiError::new("io", format!("{what}: {e}"))
+}
+
+/// A rejection reason, as review gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OriginReason {
+    pub rule: String,
+    pub field: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// What asking the server about an application found.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OriginRefresh {
+    pub meta: OriginMeta,
+    pub reasons: Vec<OriginReason>,
+}
+
+/// Which of the user's images are set.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OriginImages {
+    pub seal: bool,
+    pub signature: bool,
+}
+
+/// Which user image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageKind {
+    /// The enterprise's seal (印章).
+    Seal,
+    /// The authorised signatory's signature (签名).
+    Signature,
+}
+
+impl ImageKind {
+    fn file(self) -> &'static str {
+        match self {
+            ImageKind::Seal => "seal.png",
+            ImageKind::Signature => "signature.png",
+        }
+    }
+}
+
+/// One certificate of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BatchItem {
+    pub id: String,
+    /// The PDF written, when rendering worked.
+    pub path: Option<String>,
+    pub error: Option<ApiError>,
+}
+
+/// Progress of a batch, sent as [`BATCH_EVENT`] after each certificate.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BatchProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// The outcome of a verification: valid with the certified claims, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct VerifyResult {
+    pub valid: bool,
+    /// Why not: a `SealError` code (`bad_signature`, `expired`, `unknown_key` …).
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub certificate_number: Option<String>,
+    pub form: Option<OriginForm>,
+    pub invoice_number: Option<String>,
+    pub invoice_date: Option<String>,
+    pub exporter_credit_code: Option<String>,
+    pub importing_country: Option<String>,
+    pub issue_date: Option<String>,
+    pub expiry_date: Option<String>,
+    pub key_id: Option<String>,
+    /// The full certified fields, when the certificate is one of this
+    /// database's (matched by number and digest).
+    pub certified: Option<portdesk_domain::origin::CertifiedFields>,
+}
+
+impl VerifyResult {
+    fn invalid(e: &SealError) -> Self {
+        VerifyResult {
+            valid: false,
+            code: Some(e.code().to_owned()),
+            message: Some(e.to_string()),
+            certificate_number: None,
+            form: None,
+            invoice_number: None,
+            invoice_date: None,
+            exporter_credit_code: None,
+            importing_country: None,
+            issue_date: None,
+            expiry_date: None,
+            key_id: None,
+            certified: None,
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn origin_list(state: State<'_, AppState>) -> CmdResult<Vec<OriginMeta>> {
+    Ok(state.origins.list().await?)
+}
+
+#[tauri::command]
+pub async fn origin_create(state: State<'_, AppState>, form: OriginForm) -> CmdResult<OriginView> {
+    Ok(state.origins.create(form).await?)
+}
+
+/// A new application pre-filled from declaration draft `declaration_id`.
+#[tauri::command]
+pub async fn origin_from_declaration(
+    state: State<'_, AppState>,
+    declaration_id: String,
+    form: OriginForm,
+) -> CmdResult<OriginView> {
+    let id = Uuid::parse_str(&declaration_id).map_err(|_| {
+        ApiError::invalid(
+            "declaration_id",
+            format!("not a draft id: {declaration_id}"),
+        )
+    })?;
+    Ok(state.origins.from_declaration(id, form).await?)
+}
+
+#[tauri::command]
+pub async fn origin_get(state: State<'_, AppState>, id: String) -> CmdResult<OriginView> {
+    Ok(state.origins.get(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn origin_save(
+    state: State<'_, AppState>,
+    id: String,
+    application: OriginApplication,
+    note: String,
+) -> CmdResult<OriginSaveResult> {
+    Ok(state
+        .origins
+        .save(parse_id(&id)?, &application, &note)
+        .await?)
+}
+
+/// The smart-review precheck of an application being typed.
+#[tauri::command]
+pub async fn origin_validate(
+    state: State<'_, AppState>,
+    application: OriginApplication,
+) -> CmdResult<Vec<Problem>> {
+    Ok(state
+        .origins
+        .validate(&application, Purpose::Declare)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn origin_history(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<Vec<OriginRevisionMeta>> {
+    Ok(state.origins.history(parse_id(&id)?).await?)
+}
+
+#[tauri::command]
+pub async fn origin_restore(
+    state: State<'_, AppState>,
+    id: String,
+    revision: i64,
+) -> CmdResult<OriginView> {
+    Ok(state.origins.restore(parse_id(&id)?, revision).await?)
+}
+
+/// The enterprise's record that box 1 must equal.
+#[tauri::command]
+pub async fn origin_enterprise_record(state: State<'_, AppState>) -> CmdResult<EnterpriseRecord> {
+    Ok(state.origins.enterprise_record().await?)
+}
+
+#[tauri::command]
+pub async fn origin_set_enterprise_record(
+    state: State<'_, AppState>,
+    record: EnterpriseRecord,
+) -> CmdResult<()> {
+    Ok(state.origins.set_enterprise_record(&record).await?)
+}
+
+/// Files the application through the outbox and wakes the worker.
+#[tauri::command]
+pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<OriginMeta> {
+    let filed = state.origins.file(parse_id(&id)?).await?;
+    state.sync.kick();
+    Ok(filed.meta)
+}
+
+/// Asks the server what review decided; stores the certificate once
+/// approved, and caches the issuer's keys for offline verification.
+#[tauri::command]
+pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult<OriginRefresh> {
+    let id = parse_id(&id)?;
+    let account = state
+        .sync
+        .account()
+        .ok_or_else(|| ApiError::from(SyncError::NotLoggedIn("no account".to_owned())))?;
+    let store = state.origins.store();
+    let token = state.sync.token().await?;
+    let refreshed = match sync_origin::refresh_application(store, &account.server, &token, id).await
+    {
+        Err(SyncError::NotLoggedIn(_)) => {
+            state.sync.forget_token();
+            let token = state.sync.token().await?;
+            sync_origin::refresh_application(store, &account.server, &token, id).await?
+        }
+        other => other?,
+    };
+    let cache = state.data_dir.join(KEY_CACHE_FILE);
+    if refreshed.meta.certificate_number.is_some() {
+        // Keys rotate rarely; fetch them with each new certificate so the
+        // verify screen works offline for it.
+        if let Err(e) = sync_origin::fetch_published_keys(&account.server, &cache).await {
+            tracing::warn!(code = e.code(), "could not cache the issuer's keys");
+        }
+    }
+    Ok(OriginRefresh {
+        meta: refreshed.meta,
+        reasons: refreshed
+            .reasons
+            .into_iter()
+            .map(|r| OriginReason {
+                rule: r.rule,
+                field: r.field,
+                message_zh: r.message_zh,
+                message_en: r.message_en,
+            })
+            .collect(),
+    })
+}
+
+/// The print job of an approved application, with the user's images.
+async fn print_job(state: &AppState, id: Uuid) -> CmdResult<(PrintJob, StoredCertificate)> {
+    let cert = state
+        .origins
+        .store()
+        .certificate(id)
+        .await
+        .map_err(portdesk_drafts::DraftError::from)?
+        .ok_or_else(|| {
+            ApiError::new(
+                "not_approved",
+                format!("application {id} has no certificate yet"),
+            )
+        })?;
+    let issue_date = NaiveDate::parse_from_str(&cert.issue_date, "%Y-%m-%d")
+        .map_err(|e| ApiError::new("corrupt", format!("issue date {}: {e}", cert.issue_date)))?;
+    let image = |kind: ImageKind| -> CmdResult<Option<Vec<u8>>> {
+        let path = state.data_dir.join(IMAGE_DIR).join(kind.file());
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error(&path.display().to_string(), e)),
+        }
+    };
+    Ok((
+        PrintJob {
+            application: cert.application.clone(),
+            certificate_number: cert.number.clone(),
+            issue_date,
+            qr_text: cert.qr_text.clone(),
+            seal_png: image(ImageKind::Seal)?,
+            signature_png: image(ImageKind::Signature)?,
+            printed_at: None,
+        },
+        cert,
+    ))
+}
+
+fn write_pdf(data_dir: &Path, number: &str, pdf: &[u8]) -> CmdResult<PathBuf> {
+    let dir = data_dir.join(PDF_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
+    let path = dir.join(format!("{number}.pdf"));
+    let tmp = path.with_extension("pdf.tmp");
+    std::fs::write(&tmp, pdf)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| io_error(&path.display().to_string(), e))?;
+    Ok(path)
+}
+
+async fn render_to_file(state: &AppState, id: Uuid) -> CmdResult<PathBuf> {
+    let (job, cert) = print_job(state, id).await?;
+    let lists = state.drafts.code_lists();
+    let pdf = portdesk_print::render_with(&job, lists)?;
+    write_pdf(&state.data_dir, &cert.number, &pdf)
+}
+
+/// Renders the certificate of application `id` to
+/// `<data dir>/certificates/<number>.pdf`; returns the path.
+#[tauri::command]
+pub async fn origin_render_pdf(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    let path = render_to_file(&state, parse_id(&id)?).await?;
+    Ok(path.display().to_string())
+}
+
+/// Renders the certificate and opens it in the system's PDF viewer.
+#[tauri::command]
+pub async fn origin_open_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<String> {
+    use tauri_plugin_opener::OpenerExt;
+    let path = render_to_file(&state, parse_id(&id)?).await?;
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| ApiError::new("open_failed", e.to_string()))?;
+    Ok(path.display().to_string())
+}
+
+/// The system's print command, if there is one: `lp` (CUPS) on Linux and
+/// macOS. Windows has no command-line PDF printing without a viewer.
+fn print_command() -> Option<&'static str> {
+    if cfg!(windows) {
+        return None;
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .any(|dir| dir.join("lp").is_file())
+        .then_some("lp")
+}
+
+fn print_file(path: &Path) -> CmdResult<String> {
+    let cmd = print_command().ok_or_else(|| {
+        ApiError::new(
+            "no_print_command",
+            "this system has no print command (lp); open the PDF and print it from the viewer at actual size",
+        )
+    })?;
+    let out = std::process::Command::new(cmd)
+        // Actual size: the certificate's boxes are measured in millimetres.
+        .args(["-o", "fit-to-page=false", "-o", "sides=two-sided-long-edge"])
+        .arg(path)
+        .output()
+        .map_err(|e| ApiError::new("print_failed", format!("{cmd}: {e}")))?;
+    if !out.status.success() {
+        return Err(ApiError::new(
+            "print_failed",
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Renders and prints the certificate through the system's print command;
+/// returns what the spooler said (the job id).
+#[tauri::command]
+pub async fn origin_print(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    let path = render_to_file(&state, parse_id(&id)?).await?;
+    print_file(&path)
+}
+
+/// Renders (and with `print`, prints) many certificates, sending
+/// [`BATCH_EVENT`] progress after each; one failure does not stop the batch.
+#[tauri::command]
+pub async fn origin_batch<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    print: bool,
+) -> CmdResult<Vec<BatchItem>> {
+    let total = ids.len() as u32;
+    let mut out = Vec::with_capacity(ids.len());
+    for (i, raw) in ids.into_iter().enumerate() {
+        let result = match parse_id(&raw) {
+            Ok(id) => render_to_file(&state, id).await,
+            Err(e) => Err(e),
+        }
+        .and_then(|path| {
+            if print {
+                print_file(&path)?;
+            }
+            Ok(path)
+        });
+        out.push(match result {
+            Ok(path) => BatchItem {
+                id: raw,
+                path: Some(path.display().to_string()),
+                error: None,
+            },
+            Err(e) => BatchItem {
+                id: raw,
+                path: None,
+                error: Some(e),
+            },
+        });
+        let progress = BatchProgress {
+            done: i as u32 + 1,
+            total,
+        };
+        if let Err(e) = app.emit(BATCH_EVENT, &progress) {
+            tracing::warn!(error = %e, "cannot emit batch progress");
+        }
+    }
+    Ok(out)
+}
+
+/// Verifies a certificate offline: `input` is the QR text, or the path of
+/// an image of the code or of the PDF. Keys: the cached published ones.
+#[tauri::command]
+pub async fn origin_verify(state: State<'_, AppState>, input: String) -> CmdResult<VerifyResult> {
+    let input = input.trim().to_owned();
+    if input.is_empty() {
+        return Err(ApiError::invalid(
+            "input",
+            "paste the QR text or choose a file",
+        ));
+    }
+    let data_dir = state.data_dir.clone();
+    let (keys, text) = tokio::task::spawn_blocking(move || {
+        let keys = offline::trusted_keys(&[], Some(&data_dir))?;
+        let text = offline::qr_text(&input)?;
+        Ok::<_, OfflineError>((keys, text))
+    })
+    .await
+    .map_err(|e| ApiError::new("internal", e.to_string()))??;
+    let seal = match portdesk_seal::open(&text, &keys, Utc::now().date_naive()) {
+        Ok(s) => s,
+        Err(e) => return Ok(VerifyResult::invalid(&e)),
+    };
+    // The full certified fields, when the certificate is one of ours and
+    // they match the seal's digest.
+    let mut certified = None;
+    for meta in state.origins.list().await? {
+        if meta.certificate_number.as_deref() != Some(seal.certificate_number.as_str()) {
+            continue;
+        }
+        if let Some(cert) = state
+            .origins
+            .store()
+            .certificate(meta.id)
+            .await
+            .map_err(portdesk_drafts::DraftError::from)?
+        {
+            if seal.matches(&cert.certified) {
+                certified = Some(cert.certified);
+            } else {
+                return Ok(VerifyResult::invalid(&SealError::DigestMismatch));
+            }
+        }
+    }
+    Ok(VerifyResult {
+        valid: true,
+        code: None,
+        message: None,
+        certificate_number: Some(seal.certificate_number),
+        form: Some(seal.form),
+        invoice_number: Some(seal.invoice_number),
+        invoice_date: Some(seal.invoice_date.format("%Y-%m-%d").to_string()),
+        exporter_credit_code: Some(seal.exporter_credit_code),
+        importing_country: Some(seal.importing_country),
+        issue_date: Some(seal.issue_date.format("%Y-%m-%d").to_string()),
+        expiry_date: Some(seal.expiry_date.format("%Y-%m-%d").to_string()),
+        key_id: Some(seal.key_id),
+        certified,
+    })
+}
+
+fn images(data_dir: &Path) -> OriginImages {
+    let dir = data_dir.join(IMAGE_DIR);
+    OriginImages {
+        seal: dir.join(ImageKind::Seal.file()).is_file(),
+        signature: dir.join(ImageKind::Signature.file()).is_file(),
+    }
+}
+
+/// Which of the seal and signature images are set.
+#[tauri::command]
+pub fn origin_images(state: State<'_, AppState>) -> OriginImages {
+    images(&state.data_dir)
+}
+
+/// Copies the PNG at `path` into the data dir as the seal or signature
+/// printed on certificates; an empty path removes it.
+#[tauri::command]
+pub fn origin_set_image(
+    state: State<'_, AppState>,
+    kind: ImageKind,
+    path: String,
+) -> CmdResult<OriginImages> {
+    let dir = state.data_dir.join(IMAGE_DIR);
+    let target = dir.join(kind.file());
+    if path.trim().is_empty() {
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&target.display().to_string(), e)),
+        }
+        return Ok(images(&state.data_dir));
+    }
+    let bytes = std::fs::read(path.trim()).map_err(|e| ApiError {
+        field: Some("path".into()),
+        ..io_error(path.trim(), e)
+    })?;
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(ApiError {
+            code: "bad_image".into(),
+            message: format!("{} is not a PNG image", path.trim()),
+            field: Some("path".into()),
+        });
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
+    std::fs::write(&target, &bytes).map_err(|e| io_error(&target.display().to_string(), e))?;
+    Ok(images(&state.data_dir))
+}
+
+/// Every error code these commands add to the drafts' and sync's: printing
+/// (`portdesk_print`), reading keys and codes (`portdesk_seal::offline`) and
+/// the commands' own. Read by the bindings generator (a test).
+#[cfg(test)]
+pub const ERROR_CODES: &[&str] = &[
+    "missing_glyph",
+    "too_long",
+    "bad_image",
+    "bad_qr",
+    "bad_certificate_number",
+    "pdf",
+    "no_key",
+    "bad_key_file",
+    "tool_missing",
+    "no_qr",
+    "bad_pdf",
+    "not_approved",
+    "open_failed",
+    "no_print_command",
+    "print_failed",
+];
+
+/// The commands through Tauri's IPC layer (mock runtime): argument names as
+/// the UI sends them, answers and errors as it receives them, on a real
+/// SQLite file in a temporary data dir.
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    use crate::{open_state, with_commands};
+
+    struct Harness {
+        data: tempfile::TempDir,
+        window: WebviewWindow<tauri::test::MockRuntime>,
+        _app: tauri::App<tauri::test::MockRuntime>,
+    }
+
+    fn harness() -> Harness {
+        let data = tempfile::tempdir().expect("temp dir");
+        let state = open_state(data.path().to_path_buf()).expect("open state");
+        let app = with_commands(mock_builder())
+            .manage(state)
+            .build(mock_context(noop_assets()))
+            .expect("mock app");
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("window");
+        Harness {
+            data,
+            window,
+            _app: app,
+        }
+    }
+
+    impl Harness {
+        fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+            get_ipc_response(
+                &self.window,
+                InvokeRequest {
+                    cmd: cmd.into(),
+                    callback: CallbackFn(0),
+                    error: CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body: InvokeBody::Json(args),
+                    headers: Default::default(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            )
+            .map(|body| body.deserialize::<Value>().expect("json answer"))
+        }
+    }
+
+    #[test]
+    fn applications_through_ipc() {
+        let h = harness();
+        let view = h.call("origin_create", json!({"form": "R"})).unwrap();
+        let id = view["meta"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(view["meta"]["form"], "R");
+        assert_eq!(view["meta"]["status"], "draft");
+        assert!(view["certificate"].is_null());
+
+        let mut app = view["application"].clone();
+        app["consignee"]["name"] = json!("OSAKA TRADING 株式会社");
+        let saved = h
+            .call(
+                "origin_save",
+                json!({"id": id, "application": app, "note": "autosave"}),
+            )
+            .unwrap();
+        assert_eq!(saved["meta"]["revision"], 2);
+        assert!(
+            saved["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["rule"] == "COO-ASCII" && p["field"] == "consignee.name"),
+            "{saved}"
+        );
+        let history = h.call("origin_history", json!({"id": id})).unwrap();
+        assert_eq!(history.as_array().unwrap().len(), 2);
+        let restored = h
+            .call("origin_restore", json!({"id": id, "revision": 1}))
+            .unwrap();
+        assert_eq!(restored["meta"]["revision"], 3);
+        assert_eq!(restored["application"]["consignee"]["name"], "");
+        let list = h.call("origin_list", json!({})).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+
+        // Not ready: filing is refused; not approved: nothing to print.
+        let e = h.call("origin_submit", json!({"id": id})).unwrap_err();
+        assert_eq!(e["code"], "not_ready");
+        let e = h.call("origin_render_pdf", json!({"id": id})).unwrap_err();
+        assert_eq!(e["code"], "not_approved");
+        let e = h
+            .call(
+                "origin_from_declaration",
+                json!({"declarationId": "nope", "form": "E"}),
+            )
+            .unwrap_err();
+        assert_eq!(e["field"], "declaration_id");
+    }
+
+    #[test]
+    fn record_images_and_verify_through_ipc() {
+        let h = harness();
+        let record = json!({"name_en": "DALIAN NORTHERN STEEL", "address_en": "DALIAN",
+            "credit_code": "91210200MA0QC4L18M", "customs_code": "2102930001"});
+        h.call("origin_set_enterprise_record", json!({"record": record}))
+            .unwrap();
+        assert_eq!(
+            h.call("origin_enterprise_record", json!({})).unwrap(),
+            record
+        );
+
+        let not_png = h.data.path().join("seal.jpg");
+        std::fs::write(&not_png, b"JFIF").unwrap();
+        let e = h
+            .call(
+                "origin_set_image",
+                json!({"kind": "seal", "path": not_png.display().to_string()}),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], "bad_image");
+        let png = h.data.path().join("seal.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\nrest").unwrap();
+        let images = h
+            .call(
+                "origin_set_image",
+                json!({"kind": "seal", "path": png.display().to_string()}),
+            )
+            .unwrap();
+        assert_eq!(images, json!({"seal": true, "signature": false}));
+        assert!(h.data.path().join("origin/seal.png").is_file());
+        let images = h
+            .call("origin_set_image", json!({"kind": "seal", "path": ""}))
+            .unwrap();
+        assert_eq!(images["seal"], false);
+
+        // No key cached yet: a clear error, not "invalid".
+        let e = h
+            .call("origin_verify", json!({"input": "PDC1:XYZ"}))
+            .unwrap_err();
+        assert_eq!(e["code"], "no_key");
+
+        // With the issuer's key cached: a sealed code is valid, a changed
+        // one is not (and says why).
+        let key = portdesk_seal::SealKey::from_seed([7; 32]);
+        std::fs::write(
+            h.data.path().join(super::KEY_CACHE_FILE),
+            format!("[{}]", key.public().to_json()),
+        )
+        .unwrap();
+        let mut app =
+            portdesk_domain::origin::OriginApplication::new(portdesk_domain::origin::OriginForm::E);
+        app.exporter.credit_code = "91210200MA0QC4L18M".into();
+        app.importing_country = "VNM".into();
+        app.invoices.push(portdesk_domain::origin::OriginInvoice {
+            number: "HSJ2026117".into(),
+            date: "20261102".into(),
+        });
+        let today = chrono::Utc::now().date_naive();
+        let fields = portdesk_domain::origin::CertifiedFields::from_application(
+            &app,
+            "E262102300010001",
+            today,
+        );
+        let qr = portdesk_seal::seal(&key, &fields).unwrap();
+        let ok = h.call("origin_verify", json!({"input": qr})).unwrap();
+        assert_eq!(ok["valid"], true, "{ok}");
+        assert_eq!(ok["certificate_number"], "E262102300010001");
+        assert_eq!(ok["invoice_number"], "HSJ2026117");
+        let mut forged: Vec<char> = qr.chars().collect();
+        let i = forged.len() / 2;
+        forged[i] = if forged[i] == 'A' { 'B' } else { 'A' };
+        let forged: String = forged.into_iter().collect();
+        let bad = h.call("origin_verify", json!({"input": forged})).unwrap();
+        assert_eq!(bad["valid"], false);
+        assert!(bad["code"].is_string(), "{bad}");
+    }
+}
