@@ -1,4 +1,6 @@
 //! `portdesk login | logout | file | sync`: the Single Window side of the CLI.
+//! `login` also caches the reference data (guarantees, enterprise profile,
+//! port fees) that `file` checks a tax-payment choice against offline.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -7,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use portdesk_domain::guarantee::TaxPaymentChoice;
 use portdesk_drafts::interchange::read_declarations;
 use portdesk_sync::{
     remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
@@ -69,6 +72,12 @@ pub async fn login(
     remember_account(store, Some(&account))
         .await
         .map_err(fail)?;
+    // Guarantees and enterprise profile for the offline tax check of
+    // `file` (as the app refreshes after login). Not fatal: without them
+    // filing sends the choice unchecked and the server decides.
+    if let Err(e) = portdesk_sync::reference::refresh_all(&client, store, &account, &token).await {
+        eprintln!("portdesk: reference data not refreshed: [{}] {e}", e.code());
+    }
     println!("logged in\t{}", account.key());
     Ok(ExitCode::SUCCESS)
 }
@@ -88,12 +97,37 @@ pub async fn logout(data_dir: Option<PathBuf>, creds: CredArgs) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
+/// Tax options of `portdesk file`.
+pub struct TaxOptions {
+    /// A `TaxPaymentChoice` JSON file to set on every draft filed.
+    pub choice: Option<PathBuf>,
+    /// `--skip-tax-check`: file without the offline check, so the server
+    /// answers (a forced filing the server rejects with the same rule).
+    pub skip_check: bool,
+}
+
 pub async fn file(
     data_dir: Option<PathBuf>,
     files: Vec<PathBuf>,
     all_ready: bool,
+    tax: TaxOptions,
 ) -> anyhow::Result<ExitCode> {
-    let drafts = open_drafts(data_dir).await?;
+    // Read before anything is imported: a bad choice file changes nothing.
+    let choice: Option<TaxPaymentChoice> = match &tax.choice {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                serde_json::from_str(&text)
+                    .with_context(|| format!("{}: not a tax-payment choice", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let mut drafts = open_drafts(data_dir).await?;
+    if tax.skip_check {
+        drafts = drafts.without_tax_check();
+    }
     let mut ids = Vec::new();
     if all_ready {
         ids = drafts.ready_ids().await?;
@@ -111,6 +145,9 @@ pub async fn file(
     }
     let mut refused = 0;
     for id in ids {
+        if let Some(choice) = &choice {
+            drafts.set_tax_choice(id, choice).await?;
+        }
         // One transaction per draft, and the line printed only after its
         // commit: a script (the crash test) may trust every printed line.
         match drafts.file(&[id]).await {
@@ -124,6 +161,7 @@ pub async fn file(
             }
             Err(e) => {
                 refused += 1;
+                // `tax_refused` names the TAX-* rule and field in `e`.
                 println!("refused\t{id}\t{}\t{e}", e.code());
             }
         }

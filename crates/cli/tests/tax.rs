@@ -1,0 +1,208 @@
+//! `portdesk file` and the tax-payment choice, against the real mock-window
+//! process: a declaration drawing on an exhausted guarantee is refused by
+//! the CLI before sending, naming the TAX-* rule and field; forced with
+//! `--skip-tax-check`, it is filed and the server rejects it (receipt `E`)
+//! with the same rule id and field.
+//!
+//! The mock is the `mock-window` binary of the workspace, built here with
+//! `cargo build -p portdesk-mock-window` (a no-op when fresh), because
+//! `CARGO_BIN_EXE_*` only exists for this crate's own binaries.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use portdesk_store::Store;
+
+/// The consignor of tests/fixtures/declaration-valid.json; its tax
+/// insurance is seeded exhausted (2,000,000.00 of 2,000,000.00 used).
+const STEEL: &str = "2102930001";
+const EXHAUSTED: &str = "PICC-GTI-2026-2102-000187";
+const OPERATOR: &str = "op01";
+const PASSWORD: &str = "demo1234";
+const QUOTA_RULE: &str = "TAX-GUARANTEE-QUOTA";
+const QUOTA_FIELD: &str = "tax_payment.guarantee_no";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    workspace().join("tests/fixtures").join(name)
+}
+
+/// A running mock-window process; killed on drop.
+struct Mock {
+    base: String,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Mock {
+    fn start() -> Mock {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "portdesk-mock-window"])
+            .current_dir(workspace())
+            .status()
+            .expect("run cargo build");
+        assert!(
+            status.success(),
+            "cargo build -p portdesk-mock-window failed"
+        );
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace().join("target"));
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(target.join("debug/mock-window"))
+            .args(["--port", "0", "--review-pace-ms", "20", "--db"])
+            .arg(dir.path().join("mw.db"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("mw.log")).unwrap())
+            .spawn()
+            .expect("start mock-window");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Mock {
+            base,
+            child,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `portdesk` on `data_dir` with secrets kept in memory (the password
+/// from the environment on every run, never the OS keyring).
+fn portdesk(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portdesk"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("PORTDESK_CREDENTIALS", "memory")
+        .env("PORTDESK_PASSWORD", PASSWORD)
+        .env_remove("PORTDESK_SERVER")
+        .env_remove("PORTDESK_CUSTOMS_CODE")
+        .env_remove("PORTDESK_OPERATOR")
+        .output()
+        .expect("run portdesk")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn exhausted_guarantee_is_refused_offline_and_when_forced_by_the_server_with_the_same_rule() {
+    let mock = Mock::start();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+
+    // Logging in caches the guarantees and enterprise profile.
+    let out = portdesk(
+        dir,
+        &[
+            "login",
+            "--server",
+            &mock.base,
+            "--customs-code",
+            STEEL,
+            "--operator",
+            OPERATOR,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let choice = dir.join("tax-choice.json");
+    std::fs::write(
+        &choice,
+        serde_json::json!({ "summary_tax": true, "guarantee_no": EXHAUSTED }).to_string(),
+    )
+    .unwrap();
+    let declaration = fixture("declaration-valid.json");
+    let file_args = [
+        "file",
+        declaration.to_str().unwrap(),
+        "--tax-choice",
+        choice.to_str().unwrap(),
+    ];
+
+    // Refused before sending: non-zero exit, the rule and field named.
+    let out = portdesk(dir, &file_args);
+    let refused = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{refused}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("refused\t"))
+        .unwrap_or_else(|| panic!("no refused line: {refused}"));
+    assert!(line.contains("tax_refused"), "{line}");
+    assert!(line.contains(QUOTA_RULE), "{line}");
+    assert!(line.contains(QUOTA_FIELD), "{line}");
+    assert!(!stdout.contains("filed\t"), "{refused}");
+
+    // Forced past the offline check: filed (queued) ...
+    let mut forced = file_args.to_vec();
+    forced.push("--skip-tax-check");
+    let out = portdesk(dir, &forced);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("filed\t"),
+        "{}",
+        text(&out)
+    );
+
+    // ... delivered, and answered with a rejection naming the same rule.
+    let out = portdesk(dir, &["sync", "--until-idle", "--timeout-secs", "120"]);
+    let synced = text(&out);
+    assert!(out.status.success(), "{synced}");
+    assert!(synced.contains("failed 0"), "{synced}");
+    assert!(synced.contains("E 1"), "{synced}");
+
+    let csn =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&declaration).unwrap())
+            .unwrap()["client_seq_no"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let receipts = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = Store::open(&dir.join("portdesk.db")).await.unwrap();
+            store.receipts_for(&csn).await.unwrap()
+        });
+    let rejection = receipts
+        .iter()
+        .find(|r| r.receipt.code == "E")
+        .unwrap_or_else(|| panic!("no E receipt for {csn}: {receipts:?}"));
+    let reasons: serde_json::Value = serde_json::from_str(&rejection.receipt.reasons).unwrap();
+    assert!(
+        reasons
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == QUOTA_RULE && r["field"] == QUOTA_FIELD),
+        "{reasons}"
+    );
+}
