@@ -9,11 +9,39 @@ use portdesk_domain::{
     DraftStatus, ElectronicAttachment, FilingMode, GoodsLine, Head, IeFlag, Problem, Purpose,
     RevisionMeta, Severity,
 };
+use portdesk_drafts::{
+    AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState, FieldDifference,
+    FilingDeadline,
+};
 use portdesk_drafts::{DraftView, SaveResult};
 use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
 use crate::error::ApiError;
+use crate::origin_commands::{
+    BatchItem, BatchProgress, ImageKind, OriginImages, OriginReason, OriginRefresh, VerifyResult,
+};
+use crate::sync::{AccountView, OnlineState, SyncEventPayload};
+use crate::sync_commands::{
+    DraftTimeline, FailureView, FiledView, LogLineView, OutboxCountsView, OutboxEntryView,
+    ReasonView, ReceiptView, SyncStatus,
+};
+use crate::tax_commands::{DutyPayment, ReferenceRefresh};
+use portdesk_domain::guarantee::{
+    Assessment, ChoiceAvailability, CreditRating, Deferral, Guarantee, GuaranteeKind,
+    GuaranteeScope, TaxOption, TaxPaymentChoice,
+};
+use portdesk_domain::origin::{
+    CertifiedFields, CertifiedInvoice, CertifiedItem, EnterpriseRecord, OriginApplication,
+    OriginExporter, OriginFlags, OriginForm, OriginInvoice, OriginItem, OriginParty,
+    OriginTransport,
+};
+use portdesk_drafts::origin::{OriginSaveResult, OriginView};
+use portdesk_drafts::tax::{
+    EnterpriseView, GuaranteeRow, GuaranteesView, PortFeeEstimate, PortFeeEstimateLine, PortFeeRow,
+    PortFeesView, TaxPanelView,
+};
+use portdesk_store::{ApplicationStatus, OriginMeta, OriginRevisionMeta, StoredCertificate};
 
 const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
 
@@ -53,15 +81,94 @@ fn generate() -> String {
         decl::<AppInfo>(&cfg),
         decl::<RequiredDocument>(&cfg),
         decl::<ApiError>(&cfg),
+        decl::<Assessment>(&cfg),
+        decl::<Deferral>(&cfg),
+        decl::<TaxPaymentChoice>(&cfg),
+        decl::<TaxOption>(&cfg),
+        decl::<ChoiceAvailability>(&cfg),
+        decl::<GuaranteeKind>(&cfg),
+        decl::<GuaranteeScope>(&cfg),
+        decl::<Guarantee>(&cfg),
+        decl::<CreditRating>(&cfg),
+        decl::<GuaranteeRow>(&cfg),
+        decl::<GuaranteesView>(&cfg),
+        decl::<EnterpriseView>(&cfg),
+        decl::<TaxPanelView>(&cfg),
+        decl::<PortFeeRow>(&cfg),
+        decl::<PortFeesView>(&cfg),
+        decl::<PortFeeEstimateLine>(&cfg),
+        decl::<PortFeeEstimate>(&cfg),
+        decl::<ReferenceRefresh>(&cfg),
+        decl::<DutyPayment>(&cfg),
+        decl::<OnlineState>(&cfg),
+        decl::<AccountView>(&cfg),
+        decl::<OutboxCountsView>(&cfg),
+        decl::<SyncStatus>(&cfg),
+        decl::<ReasonView>(&cfg),
+        decl::<FailureView>(&cfg),
+        decl::<OutboxEntryView>(&cfg),
+        decl::<ReceiptView>(&cfg),
+        decl::<DraftTimeline>(&cfg),
+        decl::<LogLineView>(&cfg),
+        decl::<FiledView>(&cfg),
+        decl::<SyncEventPayload>(&cfg),
+        decl::<DeadlineState>(&cfg),
+        decl::<FilingDeadline>(&cfg),
+        decl::<AmendmentChange>(&cfg),
+        decl::<AmendmentView>(&cfg),
+        decl::<FieldDifference>(&cfg),
+        decl::<ConflictView>(&cfg),
+        decl::<ConflictChoice>(&cfg),
+        decl::<OriginForm>(&cfg),
+        decl::<OriginExporter>(&cfg),
+        decl::<OriginParty>(&cfg),
+        decl::<OriginTransport>(&cfg),
+        decl::<OriginItem>(&cfg),
+        decl::<OriginInvoice>(&cfg),
+        decl::<OriginFlags>(&cfg),
+        decl::<OriginApplication>(&cfg),
+        decl::<EnterpriseRecord>(&cfg),
+        decl::<CertifiedInvoice>(&cfg),
+        decl::<CertifiedItem>(&cfg),
+        decl::<CertifiedFields>(&cfg),
+        decl::<ApplicationStatus>(&cfg),
+        decl::<OriginMeta>(&cfg),
+        decl::<OriginRevisionMeta>(&cfg),
+        decl::<StoredCertificate>(&cfg),
+        decl::<OriginView>(&cfg),
+        decl::<OriginSaveResult>(&cfg),
+        decl::<OriginReason>(&cfg),
+        decl::<OriginRefresh>(&cfg),
+        decl::<OriginImages>(&cfg),
+        decl::<ImageKind>(&cfg),
+        decl::<BatchItem>(&cfg),
+        decl::<BatchProgress>(&cfg),
+        decl::<VerifyResult>(&cfg),
     ] {
         out.push_str(&d);
         out.push('\n');
     }
     // Every code an ApiError can carry, so the UI can prove each is translated.
-    let codes: Vec<String> = portdesk_drafts::error_codes()
-        .into_iter()
-        .map(|c| format!("\"{c}\""))
-        .collect();
+    let mut codes = portdesk_drafts::error_codes();
+    // Sync errors (login, keyring, worker) reach the UI too.
+    for c in portdesk_sync::ERROR_CODES {
+        if !codes.contains(c) {
+            codes.push(c);
+        }
+    }
+    // Certificates of origin: printing, verifying, opening.
+    for c in crate::origin_commands::ERROR_CODES {
+        if !codes.contains(c) {
+            codes.push(c);
+        }
+    }
+    // Tax: paying duties.
+    for c in crate::tax_commands::ERROR_CODES {
+        if !codes.contains(c) {
+            codes.push(c);
+        }
+    }
+    let codes: Vec<String> = codes.into_iter().map(|c| format!("\"{c}\"")).collect();
     out.push_str(&format!(
         "export const ERROR_CODES = [{}] as const;\n",
         codes.join(", ")
@@ -74,6 +181,15 @@ fn generate() -> String {
     out.push_str(&format!(
         "export const DRAFT_STATUSES = [{}] as const;\n",
         statuses.join(", ")
+    ));
+    // Every application status, so the UI can prove each has a label.
+    let origin_statuses: Vec<String> = ApplicationStatus::ALL
+        .iter()
+        .map(|s| format!("\"{}\"", s.as_str()))
+        .collect();
+    out.push_str(&format!(
+        "export const ORIGIN_STATUSES = [{}] as const;\n",
+        origin_statuses.join(", ")
     ));
     out
 }

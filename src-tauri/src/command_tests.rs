@@ -181,3 +181,359 @@ fn validate_and_code_lists_answer_without_touching_the_store() {
         0
     );
 }
+
+// --- Sync commands (sync_commands.rs). Logging in against a real server is
+// the real-window e2e's job (tests/e2e/sync.rs); here: argument errors,
+// filing offline, and reading outbox, receipts and message log from a store.
+
+/// A created draft filled with the valid fixture (its own client no. kept).
+fn ready_draft(h: &Harness) -> String {
+    let view = h
+        .call("create_declaration", json!({"ieFlag": "E"}))
+        .unwrap();
+    let id = view["meta"]["id"].as_str().unwrap().to_owned();
+    let mut declaration: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/declaration-valid.json")).unwrap();
+    declaration["client_seq_no"] = view["meta"]["client_seq_no"].clone();
+    let saved = h
+        .call(
+            "save_declaration",
+            json!({"id": id, "declaration": declaration, "note": "save"}),
+        )
+        .unwrap();
+    assert_eq!(saved["meta"]["status"], "ready", "{saved}");
+    id
+}
+
+#[test]
+fn login_names_the_field_to_fix() {
+    let h = harness();
+    let good = json!({"server": "http://127.0.0.1:8421", "customsCode": "2102980567",
+        "operator": "op01", "password": "demo1234"});
+    for (field, value, arg) in [
+        ("server", "", "server"),
+        ("server", "ftp://example", "server"),
+        ("customs_code", "21029", "customsCode"),
+        ("operator", "  ", "operator"),
+        ("password", "", "password"),
+    ] {
+        let mut args = good.clone();
+        args[arg] = json!(value);
+        let err = h.call("login", args).unwrap_err();
+        assert_eq!(err["code"], "invalid_input", "{field}: {err}");
+        assert_eq!(err["field"], field, "{err}");
+    }
+    // Nothing listens on port 1: offline, pointing at the server field, and
+    // still signed out.
+    let mut args = good.clone();
+    args["server"] = json!("http://127.0.0.1:1");
+    let err = h.call("login", args).unwrap_err();
+    assert_eq!(err["code"], "offline", "{err}");
+    assert_eq!(err["field"], "server");
+    let status = h.call("sync_status", json!({})).unwrap();
+    assert_eq!(status["state"], "signed_out");
+    assert_eq!(status["account"], Value::Null);
+}
+
+#[test]
+fn declaring_offline_queues_the_draft_in_the_outbox() {
+    let h = harness();
+    let status = h.call("sync_status", json!({})).unwrap();
+    assert_eq!(status["state"], "signed_out");
+    assert!(status["default_server"]
+        .as_str()
+        .unwrap()
+        .starts_with("http"));
+    assert_eq!(status["counts"]["queued"], 0);
+
+    // A draft with errors is refused; nothing is queued.
+    let bad = h
+        .call("create_declaration", json!({"ieFlag": "I"}))
+        .unwrap()["meta"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let err = h.call("file_declaration", json!({"id": bad})).unwrap_err();
+    assert_eq!(err["code"], "not_ready");
+    let err = h
+        .call("file_declaration", json!({"id": "nope"}))
+        .unwrap_err();
+    assert_eq!(err["field"], "id");
+
+    let id = ready_draft(&h);
+    let filed = h.call("file_declaration", json!({"id": id})).unwrap();
+    assert_eq!(filed["meta"]["status"], "queued");
+    assert_eq!(filed["idempotency_key"].as_str().unwrap().len(), 36);
+    // Filing again while the first is pending is refused.
+    let err = h.call("file_declaration", json!({"id": id})).unwrap_err();
+    assert_eq!(err["code"], "filing_in_progress");
+
+    let entries = h.call("outbox_entries", json!({})).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["state"], "queued");
+    assert_eq!(entries[0]["draft_id"], json!(id));
+    assert_eq!(entries[0]["seq"], filed["outbox_seq"]);
+    let status = h.call("sync_status", json!({})).unwrap();
+    assert_eq!(status["counts"]["queued"], 1);
+    let timeline = h.call("draft_receipts", json!({"id": id})).unwrap();
+    assert_eq!(timeline["outbox"].as_array().unwrap().len(), 1);
+    assert_eq!(timeline["receipts"], json!([]));
+}
+
+#[test]
+fn receipts_timeline_and_message_log_read_the_store() {
+    use portdesk_store::{LogDirection, LogEntry, NewReceipt};
+    use tauri::Manager;
+
+    let h = harness();
+    let id = ready_draft(&h);
+    let filed = h.call("file_declaration", json!({"id": id})).unwrap();
+    let seq = filed["outbox_seq"].as_i64().unwrap();
+    let client_seq_no = filed["meta"]["client_seq_no"].as_str().unwrap().to_owned();
+    let store = h._app.state::<crate::AppState>().drafts.store().clone();
+
+    let receipt = |server_id: &str, code: &str, reasons: Value| NewReceipt {
+        server_id: server_id.to_owned(),
+        client_seq_no: client_seq_no.clone(),
+        seq_no: "000020261000000001".to_owned(),
+        entry_id: None,
+        code: code.to_owned(),
+        message_zh: format!("回执 {code}"),
+        message_en: format!("receipt {code}"),
+        reasons: reasons.to_string(),
+        issued_at: chrono::Utc::now(),
+    };
+    let line = |seq_in_log: i64, direction| LogEntry {
+        at: chrono::Utc::now(),
+        direction,
+        method: "POST".to_owned(),
+        path: format!("/v1/declarations#{seq_in_log}"),
+        outbox_seq: Some(seq),
+        idempotency_key: None,
+        status: None,
+        retry_after_ms: None,
+        body: String::new(),
+    };
+    tauri::async_runtime::block_on(async {
+        store
+            .store_receipts(
+                "http://x|2102980567",
+                &[
+                    receipt("1", "L", json!([])),
+                    receipt(
+                        "2",
+                        "E",
+                        json!([{"rule": "SW-REVIEW", "field": "head.bill_no",
+                            "message_zh": "提单号不符", "message_en": "bill no. does not match"}]),
+                    ),
+                ],
+                "2",
+            )
+            .await
+            .unwrap();
+        store
+            .append_log(&[
+                line(1, LogDirection::Request),
+                line(2, LogDirection::Response),
+                line(3, LogDirection::Request),
+            ])
+            .await
+            .unwrap();
+    });
+
+    let timeline = h.call("draft_receipts", json!({"id": id})).unwrap();
+    let receipts = timeline["receipts"].as_array().unwrap();
+    let codes: Vec<&str> = receipts
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["L", "E"]);
+    assert_eq!(receipts[1]["reasons"][0]["field"], "head.bill_no");
+    assert_eq!(receipts[1]["reasons"][0]["rule"], "SW-REVIEW");
+    assert_eq!(receipts[1]["message_zh"], "回执 E");
+
+    // Newest first, limited, filtered by entry.
+    let log = h
+        .call("message_log", json!({"outboxSeq": seq, "limit": 2}))
+        .unwrap();
+    let paths: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/v1/declarations#3", "/v1/declarations#2"]);
+    let other = h
+        .call("message_log", json!({"outboxSeq": seq + 1000, "limit": 10}))
+        .unwrap();
+    assert_eq!(other, json!([]));
+}
+
+// --- Tax commands (tax_commands.rs) without a server: the panel reads the
+// reference data cached by an earlier sync, seeded here as the server
+// sends it (wire JSON).
+
+/// Seeds the cache with an enterprise (general credit, area 0900) whose
+/// one guarantee is exhausted, and a small port fee catalogue.
+fn seed_tax_reference(h: &Harness) {
+    use portdesk_store::ReferenceKind;
+    use tauri::Manager;
+
+    let store = h._app.state::<crate::AppState>().drafts.store().clone();
+    let account = "http://127.0.0.1:1|2102930001|op01";
+    let enterprise = json!({
+        "customs_code": "2102930001", "scc": "91210200MA0QC4L18X",
+        "name_zh": "大连北方钢材进出口有限公司", "name_en": "Dalian Northern Steel",
+        "rating": "general", "customs_area": "0900", "group": null,
+        "has_tripartite_agreement": false
+    });
+    let guarantees = json!({"items": [{
+        "number": "PICC-EXHAUSTED", "kind": "tax_insurance", "scope": "general",
+        "issuer": "中国人民财产保险股份有限公司大连市分公司", "issuer_group": "",
+        "amount": "2000000.00", "currency": "CNY",
+        "quota_used": "2000000.00", "quota_left": "0.00",
+        "valid_from": "2026-01-01", "valid_to": "2099-12-31", "customs_area": "0900"
+    }]});
+    let fee = |code: &str, unit: &str, service: &str, price: &str| {
+        json!({
+            "port_code": "210200", "port_zh": "大连", "port_en": "Dalian",
+            "operator_zh": "码头", "operator_en": "Terminal",
+            "service_code": code, "service_zh": "费", "service_en": service,
+            "unit_zh": "箱", "unit_en": unit, "price": price, "currency": "CNY",
+            "effective_date": "2026-11-01", "note": ""
+        })
+    };
+    let port_fees = json!({"version": "2026-11-01", "source": "test", "fees": [
+        fee("DL-THC-20", "per 20' box", "Terminal handling, 20' laden", "690.00"),
+        fee("DL-THC-40", "per 40' box", "Terminal handling, 40' laden", "1030.00"),
+        fee("DL-PCF", "per freight ton", "Port construction fee", "4.00"),
+    ]});
+    tauri::async_runtime::block_on(async {
+        for (kind, body) in [
+            (ReferenceKind::Enterprise, enterprise),
+            (ReferenceKind::Guarantees, guarantees),
+            (ReferenceKind::PortFees, port_fees),
+        ] {
+            store
+                .put_reference(kind, account, &body.to_string(), Some("\"v1\""))
+                .await
+                .unwrap();
+        }
+    });
+}
+
+#[test]
+fn tax_panel_without_a_synced_cache_says_so_and_keeps_the_choice() {
+    let h = harness();
+    let id = ready_draft(&h);
+    let panel = h.call("tax_panel", json!({"id": id})).unwrap();
+    assert_eq!(panel["reference_missing"], true);
+    assert_eq!(panel["options"], json!([]));
+    assert_eq!(panel["choice"]["summary_tax"], false);
+    assert_eq!(panel["guarantees"]["fetched_at"], Value::Null);
+
+    // The choice is kept beside the draft and read back.
+    let choice = json!({"summary_tax": true, "guarantee_no": "BG-X"});
+    let set = h
+        .call("set_tax_choice", json!({"id": id, "choice": choice}))
+        .unwrap();
+    assert_eq!(set["choice"]["guarantee_no"], "BG-X");
+    assert_eq!(&set["document_type"].as_str().unwrap()[..2], "CL");
+    let again = h.call("tax_panel", json!({"id": id})).unwrap();
+    assert_eq!(again["choice"]["summary_tax"], true);
+    assert_eq!(again["choice"]["guarantee_no"], "BG-X");
+
+    // Nothing cached: no offline verdict, and no duties to pay.
+    let problems = h
+        .call(
+            "check_tax",
+            json!({"declaration": serde_json::from_str::<Value>(include_str!(
+                "../../tests/fixtures/declaration-valid.json"
+            )).unwrap(), "choice": choice}),
+        )
+        .unwrap();
+    assert_eq!(problems, json!([]));
+    let duties = h.call("duty_payment", json!({"id": id})).unwrap();
+    assert_eq!(
+        (duties["summary_tax"].clone(), duties["payable"].clone()),
+        (json!(true), json!(false))
+    );
+    let err = h.call("pay_duties", json!({"id": id})).unwrap_err();
+    assert_eq!(err["code"], "not_logged_in", "{err}");
+
+    let err = h
+        .call("tax_panel", json!({"id": uuid::Uuid::now_v7().to_string()}))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn check_tax_and_filing_refuse_an_exhausted_guarantee_from_the_cache() {
+    let h = harness();
+    seed_tax_reference(&h);
+    let id = ready_draft(&h);
+    let choice = json!({"summary_tax": true, "guarantee_no": "PICC-EXHAUSTED"});
+    let panel = h
+        .call("set_tax_choice", json!({"id": id, "choice": choice}))
+        .unwrap();
+    assert_eq!(panel["reference_missing"], false);
+    assert_eq!(
+        panel["guarantees"]["items"][0]["guarantee"]["quota_left"],
+        "0.00"
+    );
+
+    let declaration = h.call("get_declaration", json!({"id": id})).unwrap()["declaration"].clone();
+    let problems = h
+        .call(
+            "check_tax",
+            json!({"declaration": declaration, "choice": choice}),
+        )
+        .unwrap();
+    assert!(
+        problems
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["rule"] == "TAX-GUARANTEE-QUOTA"
+                && p["field"] == "tax_payment.guarantee_no"
+                && p["severity"] == "error"),
+        "{problems}"
+    );
+
+    // Declaring is refused before anything is queued, naming rule and field.
+    let err = h.call("file_declaration", json!({"id": id})).unwrap_err();
+    assert_eq!(err["code"], "tax_refused", "{err}");
+    assert_eq!(err["field"], "tax_payment.guarantee_no");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("TAX-GUARANTEE-QUOTA"));
+    assert_eq!(h.call("outbox_entries", json!({})).unwrap(), json!([]));
+}
+
+#[test]
+fn port_fee_estimate_and_search_read_the_cached_catalogue() {
+    let h = harness();
+    let empty = h
+        .call(
+            "port_fee_estimate",
+            json!({"portCode": "210200", "boxes20": 2, "boxes40": 1, "storageDays": 0}),
+        )
+        .unwrap();
+    assert_eq!(empty["total"], "0.00");
+
+    seed_tax_reference(&h);
+    let estimate = h
+        .call(
+            "port_fee_estimate",
+            json!({"portCode": "210200", "boxes20": 2, "boxes40": 1, "storageDays": 0}),
+        )
+        .unwrap();
+    // 2 × 690.00 + 1 × 1030.00; the per-ton fee is listed, not added.
+    assert_eq!(estimate["total"], "2410.00", "{estimate}");
+    assert_eq!(estimate["not_estimated"][0]["service_code"], "DL-PCF");
+    let found = h.call("port_fees", json!({"query": "dl-thc-40"})).unwrap();
+    assert_eq!(found["fees"].as_array().unwrap().len(), 1);
+    assert_eq!(found["version"], "2026-11-01");
+}

@@ -4,12 +4,18 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use portdesk_drafts::origin::OriginDrafts;
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
 use portdesk_store::Store;
 use tauri::Manager;
 
 mod commands;
 mod error;
+mod filing_commands;
+mod origin_commands;
+pub mod sync;
+mod sync_commands;
+mod tax_commands;
 
 #[cfg(test)]
 mod bindings;
@@ -21,8 +27,12 @@ pub use error::ApiError;
 /// What every command can reach.
 pub struct AppState {
     pub drafts: Drafts,
+    /// Certificate-of-origin applications (`origin_commands.rs`).
+    pub origins: OriginDrafts,
     pub data_dir: PathBuf,
     pub db_path: PathBuf,
+    /// Account, outbox worker and tokens (`sync.rs`).
+    pub sync: crate::sync::SyncService,
 }
 
 /// `--data-dir DIR` on the command line wins over the environment variable.
@@ -47,6 +57,8 @@ fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
         .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
     let lists = Arc::new(load_code_lists(&data_dir));
     Ok(AppState {
+        sync: crate::sync::SyncService::from_env(store.clone()),
+        origins: OriginDrafts::new(store.clone(), lists.clone()),
         drafts: Drafts::new(store, lists),
         data_dir,
         db_path,
@@ -70,6 +82,48 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::empty_trash,
         commands::validate_declaration,
         commands::required_attachments,
+        tax_commands::tax_panel,
+        tax_commands::set_tax_choice,
+        tax_commands::check_tax,
+        tax_commands::guarantees,
+        tax_commands::enterprise_profile,
+        tax_commands::refresh_reference,
+        tax_commands::port_fees,
+        tax_commands::port_fee_estimate,
+        tax_commands::duty_payment,
+        tax_commands::pay_duties,
+        sync_commands::login,
+        sync_commands::logout,
+        sync_commands::sync_status,
+        sync_commands::outbox_entries,
+        sync_commands::file_declaration,
+        sync_commands::draft_receipts,
+        sync_commands::message_log,
+        origin_commands::origin_list,
+        origin_commands::origin_create,
+        origin_commands::origin_from_declaration,
+        origin_commands::origin_get,
+        origin_commands::origin_save,
+        origin_commands::origin_validate,
+        origin_commands::origin_history,
+        origin_commands::origin_restore,
+        origin_commands::origin_enterprise_record,
+        origin_commands::origin_set_enterprise_record,
+        origin_commands::origin_submit,
+        origin_commands::origin_refresh,
+        origin_commands::origin_render_pdf,
+        origin_commands::origin_open_pdf,
+        origin_commands::origin_print,
+        origin_commands::origin_batch,
+        origin_commands::origin_verify,
+        origin_commands::origin_images,
+        origin_commands::origin_set_image,
+        filing_commands::filing_deadline,
+        filing_commands::complete_declaration,
+        filing_commands::amend_declaration,
+        filing_commands::draft_amendments,
+        filing_commands::draft_conflicts,
+        filing_commands::resolve_conflict,
     ])
 }
 
@@ -90,6 +144,7 @@ pub fn run() {
     tauri::async_runtime::set(runtime.handle().clone());
 
     with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = match data_dir_override() {
                 Some(dir) => dir,
@@ -97,6 +152,14 @@ pub fn run() {
             };
             tracing::info!(data_dir = %data_dir.display(), "starting");
             let state = open_state(data_dir)?;
+            let handle = app.handle().clone();
+            state.sync.set_emitter(Arc::new(move |payload| {
+                use tauri::Emitter;
+                if let Err(e) = handle.emit(crate::sync::SYNC_EVENT, payload) {
+                    tracing::warn!(error = %e, "cannot emit a sync event");
+                }
+            }));
+            tauri::async_runtime::block_on(state.sync.restore());
             app.manage(state);
             Ok(())
         })

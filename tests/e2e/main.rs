@@ -14,3 +14,7 @@
 mod harness;
 
 mod drafts;
+mod flows;
+mod origin;
+mod sync;
+mod tax;

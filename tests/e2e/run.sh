@@ -6,6 +6,25 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
+# The app keeps the Single Window password and token in the REAL OS keyring:
+# the whole run (Xvfb, tauri-driver, the tests) happens inside a private
+# D-Bus session with gnome-keyring unlocked by a throwaway password, on a
+# fresh XDG_DATA_HOME (never the developer's keyring), as tests/sync/keyring.sh does.
+if [ -z "${PORTDESK_E2E_IN_KEYRING_SESSION:-}" ]; then
+  export PORTDESK_E2E_IN_KEYRING_SESSION=1
+  XDG_DATA_HOME=$(mktemp -d)
+  export XDG_DATA_HOME
+  trap 'rm -rf "$XDG_DATA_HOME"' EXIT
+  dbus-run-session -- bash -c '
+    set -euo pipefail
+    eval "$(echo -n portdesk-e2e | gnome-keyring-daemon --unlock --components=secrets)"
+    # --unlock creates the login collection; --start makes it the default.
+    eval "$(gnome-keyring-daemon --start --components=secrets)"
+    exec bash "$0"
+  ' "$root/tests/e2e/run.sh"
+  exit $?
+fi
+
 export PORTDESK_E2E_ARTIFACTS="${PORTDESK_E2E_ARTIFACTS:-$root/test-artifacts/e2e}"
 mkdir -p "$PORTDESK_E2E_ARTIFACTS"
 

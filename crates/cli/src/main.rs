@@ -21,6 +21,7 @@ use portdesk_drafts::interchange::{read_declarations, Bundle};
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
 use portdesk_store::Store;
 
+mod flows_cmd;
 mod sync_cmd;
 mod verify;
 
@@ -109,6 +110,35 @@ enum Command {
         /// File every draft that passes the declare rules.
         #[arg(long, conflicts_with = "files")]
         all_ready: bool,
+        /// Set this tax-payment choice (税费支付方式, JSON as in
+        /// docs/tax-guarantee.md) on every draft filed by this run.
+        #[arg(long, value_name = "FILE.json")]
+        tax_choice: Option<PathBuf>,
+        /// Skip the offline tax check against the cached guarantees and
+        /// enterprise profile: the server then decides (and refuses with
+        /// the same TAX-* rule).
+        #[arg(long)]
+        skip_tax_check: bool,
+    },
+    /// Queue the complete declaration (完整申报) of a two-step draft whose
+    /// summary was released (SpK); `sync` delivers it.
+    Complete {
+        /// Draft id or client sequence number.
+        target: String,
+    },
+    /// Queue an amendment (修撤单) of a delivered declaration; `sync` delivers it.
+    Amend {
+        /// Draft id or client sequence number.
+        target: String,
+        /// import_date_change, conveyance_change, data_entry_error,
+        /// quantity_change, price_change, commodity_code_change, other.
+        #[arg(long)]
+        reason: String,
+        /// FIELD=VALUE, e.g. head.ie_date=20261110 (repeatable).
+        #[arg(long = "change", required = true)]
+        changes: Vec<String>,
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Deliver the outbox and pull receipts.
     Sync {
@@ -250,9 +280,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             creds,
         )),
         Command::Logout { creds } => tokio_run(sync_cmd::logout(cli.data_dir, creds)),
-        Command::File { files, all_ready } => {
-            tokio_run(sync_cmd::file(cli.data_dir, files, all_ready))
-        }
+        Command::File {
+            files,
+            all_ready,
+            tax_choice,
+            skip_tax_check,
+        } => tokio_run(sync_cmd::file(
+            cli.data_dir,
+            files,
+            all_ready,
+            sync_cmd::TaxOptions {
+                choice: tax_choice,
+                skip_check: skip_tax_check,
+            },
+        )),
+        Command::Complete { target } => tokio_run(flows_cmd::complete(cli.data_dir, target)),
+        Command::Amend {
+            target,
+            reason,
+            changes,
+            note,
+        } => tokio_run(flows_cmd::amend(
+            cli.data_dir,
+            target,
+            reason,
+            changes,
+            note,
+        )),
         Command::Sync {
             until_idle,
             timeout_secs,

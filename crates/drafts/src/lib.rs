@@ -20,9 +20,16 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 pub mod code_lists;
+pub mod flows;
 pub mod interchange;
+pub mod origin;
+pub mod tax;
 
 pub use code_lists::load_code_lists;
+pub use flows::{
+    two_step_deadline, AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState,
+    FieldDifference, FilingDeadline,
+};
 
 /// File name of the local database inside the data dir.
 pub const DB_FILE: &str = "portdesk.db";
@@ -59,6 +66,26 @@ pub enum DraftError {
     /// Filing asked for a draft that breaks declare rules.
     #[error("draft {id} has {errors} error(s); fix them before filing")]
     NotReady { id: Uuid, errors: u32 },
+    /// The complete declaration (完整申报) before the summary was released
+    /// (`SpK`). zh: 概要申报尚未准予提离，暂不能完整申报.
+    #[error("draft {id}: the two-step summary is not released (SpK) yet")]
+    NotReleased { id: Uuid },
+    /// An amendment of a draft the Single Window never received.
+    /// zh: 报关单尚未申报成功，不能修撤.
+    #[error("draft {id} has not been delivered to the Single Window")]
+    NotFiled { id: Uuid },
+    /// No conflict with this id. zh: 冲突记录不存在.
+    #[error("no conflict {id}")]
+    ConflictNotFound { id: i64 },
+    /// The tax-payment choice fails a `TAX-*` rule against the cached
+    /// guarantees and enterprise profile (checked before sending; see `tax.rs`).
+    #[error("draft {id}: {rule} on {field}: {message}")]
+    TaxRefused {
+        id: Uuid,
+        rule: String,
+        field: String,
+        message: String,
+    },
 }
 
 /// Every error code a drafts operation can answer with.
@@ -66,6 +93,10 @@ pub fn error_codes() -> Vec<&'static str> {
     let mut codes = portdesk_store::ERROR_CODES.to_vec();
     codes.push("invalid_input");
     codes.push("not_ready");
+    codes.push("not_released");
+    codes.push("not_filed");
+    codes.push("conflict_not_found");
+    codes.push("tax_refused");
     codes
 }
 
@@ -76,14 +107,22 @@ impl DraftError {
             DraftError::Store(e) => e.code(),
             DraftError::Invalid { .. } => "invalid_input",
             DraftError::NotReady { .. } => "not_ready",
+            DraftError::NotReleased { .. } => "not_released",
+            DraftError::NotFiled { .. } => "not_filed",
+            DraftError::ConflictNotFound { .. } => "conflict_not_found",
+            DraftError::TaxRefused { .. } => "tax_refused",
         }
     }
 
     /// The field the error concerns, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            DraftError::Invalid { field, .. } => Some(field),
-            DraftError::Store(_) | DraftError::NotReady { .. } => None,
+            DraftError::Invalid { field, .. } | DraftError::TaxRefused { field, .. } => Some(field),
+            DraftError::Store(_)
+            | DraftError::NotReady { .. }
+            | DraftError::NotReleased { .. }
+            | DraftError::NotFiled { .. }
+            | DraftError::ConflictNotFound { .. } => None,
         }
     }
 }
@@ -94,11 +133,17 @@ impl DraftError {
 pub struct Drafts {
     store: Store,
     lists: Arc<CodeLists>,
+    /// Check the tax-payment choice offline before filing (`tax.rs`).
+    tax_check: bool,
 }
 
 impl Drafts {
     pub fn new(store: Store, lists: Arc<CodeLists>) -> Self {
-        Drafts { store, lists }
+        Drafts {
+            store,
+            lists,
+            tax_check: true,
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -229,11 +274,15 @@ impl Drafts {
                     errors: info.error_count,
                 });
             }
-            // Built through serde so optional fields the API grows (tax
-            // payment, guarantee) stay at their defaults: absent.
-            let submit: SubmitDeclaration =
-                serde_json::from_value(serde_json::json!({ "declaration": &declaration }))
-                    .map_err(StoreError::from)?;
+            // Refused here, before anything is written, when the tax choice
+            // fails a TAX-* rule offline.
+            let tax_payment = self.tax_for_filing(id, &declaration).await?;
+            // Built through serde so optional fields the API grows stay at
+            // their defaults: absent.
+            let submit: SubmitDeclaration = serde_json::from_value(
+                serde_json::json!({ "declaration": &declaration, "tax_payment": tax_payment }),
+            )
+            .map_err(StoreError::from)?;
             let body = serde_json::to_vec(&submit).map_err(StoreError::from)?;
             docs.push((id, declaration, info, body));
         }

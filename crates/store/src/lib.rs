@@ -15,11 +15,17 @@
 //!
 //! Files: `error.rs` the error type and its codes, `drafts.rs` the draft
 //! operations, `search.rs` how text is segmented for the FTS5 index,
-//! `outbox.rs` filing: outbox, receipts, cursor and message log.
+//! `outbox.rs` filing: outbox, receipts, cursor and message log,
+//! `reference_cache.rs` tax-payment choices and cached reference data,
+//! `origin.rs` certificate-of-origin applications and their certificates,
+//! `flows.rs` amendments and conflicts with the server's version.
 
 mod drafts;
 mod error;
+mod flows;
+mod origin;
 mod outbox;
+mod reference_cache;
 mod search;
 
 use std::path::Path;
@@ -31,10 +37,16 @@ use sqlx::sqlite::{
 };
 
 pub use error::{StoreError, ERROR_CODES};
+pub use flows::{AmendRequest, AmendmentRecord, Conflict, Delivered, Resolution};
+pub use origin::{
+    ApplicationStatus, FiledApplication, OriginMeta, OriginRevisionMeta, OriginSaveInfo,
+    StoredCertificate,
+};
 pub use outbox::{
     AttemptResult, EntryState, FileRequest, Filed, LogDirection, LogEntry, NewReceipt,
     OutboxCounts, OutboxEntry, Outcome, StoredReceipt,
 };
+pub use reference_cache::{CachedReference, ReferenceKind};
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -67,6 +79,11 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "store opened");
         Ok(Store { pool })
+    }
+
+    /// The database file (the sync worker's lock file sits beside it).
+    pub fn path(&self) -> std::path::PathBuf {
+        self.pool.connect_options().get_filename().to_owned()
     }
 
     /// Runs `PRAGMA integrity_check`; `"ok"` when the file is sound, else

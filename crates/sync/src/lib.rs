@@ -8,6 +8,9 @@
 //!   one) and [`MemoryStore`] (tests, `PORTDESK_CREDENTIALS=memory`).
 //! - `client.rs`: the HTTP calls (reqwest) and how an answer is classified.
 //! - `worker.rs`: [`Worker`], the loop; [`SyncEvent`] for progress.
+//! - `lease.rs`: [`WorkerLease`], one delivering worker per database.
+//! - `reference.rs`: guarantees, enterprise profile and port fees cached
+//!   for offline use (tax payment, issue 6).
 //!
 //! Filing itself (the revision and its outbox entry in one transaction) is
 //! `portdesk_drafts::Drafts::file`; this crate only delivers. Docs:
@@ -16,11 +19,15 @@
 pub mod client;
 pub mod credentials;
 mod error;
+pub mod lease;
+pub mod origin;
+pub mod reference;
 pub mod secret;
 pub mod worker;
 
 pub use credentials::{Account, CredentialStore, KeyringStore, MemoryStore, SecretKind};
 pub use error::{SyncError, ERROR_CODES};
+pub use lease::WorkerLease;
 pub use secret::Secret;
 pub use worker::{
     backoff_delay, login, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker,

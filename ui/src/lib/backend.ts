@@ -1,6 +1,7 @@
 // The backend facade: the ONLY module that talks to Tauri. Everything else
 // calls these typed functions. Errors reject with a BackendError.
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AppInfo,
   ApiError,
@@ -16,6 +17,38 @@ import type {
   RevisionMeta,
   SaveResult,
   RequiredDocument,
+  DraftTimeline,
+  FiledView,
+  LogLineView,
+  OutboxEntryView,
+  SyncEventPayload,
+  SyncStatus,
+  EnterpriseView,
+  GuaranteesView,
+  PortFeeEstimate,
+  PortFeesView,
+  ReferenceRefresh,
+  DutyPayment,
+  TaxPanelView,
+  TaxPaymentChoice,
+  AmendmentChange,
+  AmendmentView,
+  ConflictChoice,
+  ConflictView,
+  FilingDeadline,
+  OriginApplication,
+  OriginForm,
+  OriginMeta,
+  OriginRevisionMeta,
+  OriginSaveResult,
+  OriginView,
+  OriginRefresh,
+  OriginImages,
+  ImageKind,
+  BatchItem,
+  BatchProgress,
+  EnterpriseRecord,
+  VerifyResult,
 } from './bindings';
 import { ERROR_CODES } from './bindings';
 
@@ -122,4 +155,211 @@ export function codeLists(): Promise<CodeList[]> {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+// --- Single Window sync (sync_commands.rs) ---
+
+/** Logs in; the password goes to the OS keyring only, never to the page's storage. */
+export function login(server: string, customsCode: string, operator: string, password: string): Promise<SyncStatus> {
+  return call('login', { server, customsCode, operator, password });
+}
+
+export function logout(): Promise<SyncStatus> {
+  return call('logout');
+}
+
+export function syncStatus(): Promise<SyncStatus> {
+  return call('sync_status');
+}
+
+export function outboxEntries(): Promise<OutboxEntryView[]> {
+  return call('outbox_entries');
+}
+
+/** 申报: files the draft into the outbox (refused with not_ready when declare rules fail). */
+export function fileDeclaration(id: string): Promise<FiledView> {
+  return call('file_declaration', { id });
+}
+
+export function draftReceipts(id: string): Promise<DraftTimeline> {
+  return call('draft_receipts', { id });
+}
+
+export function messageLog(outboxSeq: number | null, limit: number): Promise<LogLineView[]> {
+  return call('message_log', { outboxSeq, limit });
+}
+
+/** Subscribes to the worker's progress events; resolves to the unsubscribe function. */
+export function onSyncEvent(handler: (event: SyncEventPayload) => void): Promise<UnlistenFn> {
+  return listen<SyncEventPayload>('sync-event', (e) => handler(e.payload));
+}
+
+// --- Tax payment, guarantees, port fees (tax_commands.rs) ---
+
+/** 税费支付: the draft's choice, the options open (with reasons), problems, guarantees. */
+export function taxPanel(id: string): Promise<TaxPanelView> {
+  return call('tax_panel', { id });
+}
+
+export function setTaxChoice(id: string, choice: TaxPaymentChoice): Promise<TaxPanelView> {
+  return call('set_tax_choice', { id, choice });
+}
+
+/** TAX-* check of a (possibly unsaved) declaration against the cached guarantees. */
+export function checkTax(declaration: Declaration, choice: TaxPaymentChoice): Promise<Problem[]> {
+  return call('check_tax', { declaration, choice });
+}
+
+export function guarantees(): Promise<GuaranteesView> {
+  return call('guarantees');
+}
+
+export function enterpriseProfile(): Promise<EnterpriseView | null> {
+  return call('enterprise_profile');
+}
+
+/** Fetches guarantees, enterprise profile and port fees from the server into the local cache. */
+export function refreshReference(): Promise<ReferenceRefresh> {
+  return call('refresh_reference');
+}
+
+export function portFees(query: string): Promise<PortFeesView> {
+  return call('port_fees', { query });
+}
+
+export function portFeeEstimate(
+  portCode: string,
+  boxes20: number,
+  boxes40: number,
+  storageDays: number,
+): Promise<PortFeeEstimate> {
+  return call('port_fee_estimate', { portCode, boxes20, boxes40, storageDays });
+}
+
+/** Where the draft's duties stand: released summary-tax and unpaid → `payable`. */
+export function dutyPayment(id: string): Promise<DutyPayment> {
+  return call('duty_payment', { id });
+}
+
+/** 缴纳税款: pays a released summary-tax declaration's duties; the guarantee gets its quota back. */
+export function payDuties(id: string): Promise<DutyPayment> {
+  return call('pay_duties', { id });
+}
+
+// --- Filing flows: two-step completion, amendments, conflicts (filing_commands.rs) ---
+
+/** The 14-day window of a two-step draft; null for other drafts. */
+export function filingDeadline(id: string): Promise<FilingDeadline | null> {
+  return call('filing_deadline', { id });
+}
+
+/** 完整申报: files the complete declaration of a released (SpK) two-step summary. */
+export function completeDeclaration(id: string): Promise<FiledView> {
+  return call('complete_declaration', { id });
+}
+
+/** 修撤单: files an amendment; reason is an AmendmentReason (import_date_change …). */
+export function amendDeclaration(id: string, reason: string, changes: AmendmentChange[], note: string): Promise<FiledView> {
+  return call('amend_declaration', { id, reason, changes, note });
+}
+
+export function draftAmendments(id: string): Promise<AmendmentView[]> {
+  return call('draft_amendments', { id });
+}
+
+/** Open conflicts with the server's version of the filing. */
+export function draftConflicts(id: string): Promise<ConflictView[]> {
+  return call('draft_conflicts', { id });
+}
+
+export function resolveConflict(conflictId: number, choice: ConflictChoice): Promise<DraftView> {
+  return call('resolve_conflict', { conflictId, choice });
+}
+
+// Certificates of origin (原产地证书): applications, approval, printing, verification.
+
+export function originList(): Promise<OriginMeta[]> {
+  return call('origin_list');
+}
+
+export function originCreate(form: OriginForm): Promise<OriginView> {
+  return call('origin_create', { form });
+}
+
+/** A new application pre-filled from declaration draft `declarationId`. */
+export function originFromDeclaration(declarationId: string, form: OriginForm): Promise<OriginView> {
+  return call('origin_from_declaration', { declarationId, form });
+}
+
+export function originGet(id: string): Promise<OriginView> {
+  return call('origin_get', { id });
+}
+
+export function originSave(id: string, application: OriginApplication, note: SaveNote): Promise<OriginSaveResult> {
+  return call('origin_save', { id, application, note });
+}
+
+export function originValidate(application: OriginApplication): Promise<Problem[]> {
+  return call('origin_validate', { application });
+}
+
+export function originHistory(id: string): Promise<OriginRevisionMeta[]> {
+  return call('origin_history', { id });
+}
+
+export function originRestore(id: string, revision: number): Promise<OriginView> {
+  return call('origin_restore', { id, revision });
+}
+
+export function originEnterpriseRecord(): Promise<EnterpriseRecord> {
+  return call('origin_enterprise_record');
+}
+
+export function originSetEnterpriseRecord(record: EnterpriseRecord): Promise<void> {
+  return call('origin_set_enterprise_record', { record });
+}
+
+export function originSubmit(id: string): Promise<OriginMeta> {
+  return call('origin_submit', { id });
+}
+
+/** Asks the Single Window what review decided; stores the certificate once approved. */
+export function originRefresh(id: string): Promise<OriginRefresh> {
+  return call('origin_refresh', { id });
+}
+
+/** Renders the certificate to a PDF in the data folder; resolves with its path. */
+export function originRenderPdf(id: string): Promise<string> {
+  return call('origin_render_pdf', { id });
+}
+
+export function originOpenPdf(id: string): Promise<string> {
+  return call('origin_open_pdf', { id });
+}
+
+export function originPrint(id: string): Promise<string> {
+  return call('origin_print', { id });
+}
+
+/** Renders (and with `print`, prints) many certificates; progress arrives through onOriginBatchProgress. */
+export function originBatch(ids: string[], print: boolean): Promise<BatchItem[]> {
+  return call('origin_batch', { ids, print });
+}
+
+export function onOriginBatchProgress(handler: (progress: BatchProgress) => void): Promise<UnlistenFn> {
+  return listen<BatchProgress>('origin-batch-progress', (e) => handler(e.payload));
+}
+
+/** Verifies a certificate offline: QR text, or the path of an image or PDF. */
+export function originVerify(input: string): Promise<VerifyResult> {
+  return call('origin_verify', { input });
+}
+
+export function originImages(): Promise<OriginImages> {
+  return call('origin_images');
+}
+
+/** Copies the PNG at `path` into the data folder as the seal or signature; '' removes it. */
+export function originSetImage(kind: ImageKind, path: string): Promise<OriginImages> {
+  return call('origin_set_image', { kind, path });
 }

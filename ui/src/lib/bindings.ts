@@ -407,5 +407,585 @@ code: string, label_zh: string, label_en: string, required: boolean, reason_zh: 
 
 export type ApiError = { code: string, message: string, field: string | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready"] as const;
+export type Assessment = "customs" | "self_assessment";
+
+export type Deferral = "none" | "deferred" | "instalment";
+
+export type TaxPaymentChoice = { assessment: Assessment, 
+/**
+ * Electronic payment, 电子支付 (through a tripartite agreement).
+ */
+electronic_payment: boolean, 
+/**
+ * Summary tax payment, 汇总征税 (`CL`).
+ */
+summary_tax: boolean, 
+/**
+ * Paperless tax bill, 税单无纸化 (`SW`).
+ */
+paperless_tax_bill: boolean, 
+/**
+ * Release on guarantee, 担保验放 (`ChkSurety`).
+ */
+release_on_guarantee: boolean, deferral: Deferral, 
+/**
+ * Number of the guarantee this declaration draws on; empty when none.
+ */
+guarantee_no: string, };
+
+export type TaxOption = "self_assessment" | "electronic_payment" | "paperless_tax_bill" | "summary_tax" | "release_on_guarantee" | "deferred_payment" | "instalment_payment" | "bank_letter" | "tax_insurance" | "group_finance" | "advanced_exemption" | "cash_deposit";
+
+export type ChoiceAvailability = { choice: TaxOption, allowed: boolean, reason_zh: string, reason_en: string, };
+
+export type GuaranteeKind = "bank_letter" | "tax_insurance" | "group_finance" | "advanced_exemption" | "cash_deposit";
+
+export type GuaranteeScope = "general" | "single";
+
+export type Guarantee = { kind: GuaranteeKind, scope: GuaranteeScope, 
+/**
+ * Bank, insurer or finance company; empty for the exemption and a cash deposit.
+ */
+issuer: string, 
+/**
+ * Group id of the issuing finance company (group finance guarantees only).
+ */
+issuer_group: string, 
+/**
+ * Letter, policy or deposit number.
+ */
+number: string, 
+/**
+ * Amount secured, ≤15 + 2 digits.
+ */
+amount: string, 
+/**
+ * `CNY`.
+ */
+currency: string, 
+/**
+ * `yyyyMMdd`.
+ */
+valid_from: string, 
+/**
+ * `yyyyMMdd`, last day of validity.
+ */
+valid_to: string, 
+/**
+ * Customs area (4 digits): the beneficiary customs; the first two digits
+ * are the directly-under customs (`09` Dalian, `08` Shenyang).
+ */
+customs_area: string, 
+/**
+ * Part of the quota reserved by released goods.
+ */
+quota_used: string, 
+/**
+ * Part of the quota still free.
+ */
+quota_left: string, };
+
+export type CreditRating = "advanced_certified" | "general" | "discredited";
+
+export type GuaranteeRow = { guarantee: Guarantee, 
+/**
+ * `guarantee_warnings`: expired (error), expiring within 30 days, quota
+ * below 10 % (warnings), malformed (error).
+ */
+warnings: Array<Problem>, };
+
+export type GuaranteesView = { items: Array<GuaranteeRow>, 
+/**
+ * When the server last confirmed the list; `None`: never synced.
+ */
+fetched_at: string | null, 
+/**
+ * `server|customs code|operator` of the account it belongs to.
+ */
+account: string | null, };
+
+export type EnterpriseView = { customs_code: string, scc: string, name_zh: string, name_en: string, rating: CreditRating, customs_area: string, group: string | null, has_tripartite_agreement: boolean, fetched_at: string, };
+
+export type TaxPanelView = { 
+/**
+ * The draft's choice (the default, customs assessment, when none made).
+ */
+choice: TaxPaymentChoice, 
+/**
+ * Every option with whether it is open and why (empty when no
+ * enterprise profile is cached).
+ */
+options: Array<ChoiceAvailability>, 
+/**
+ * `check_tax_choice` for the draft's current document and choice.
+ */
+problems: Array<Problem>, 
+/**
+ * Document type (单据类型) the choice implies for the filing mode.
+ */
+document_type: string, guarantees: GuaranteesView, 
+/**
+ * No enterprise profile cached yet: the panel cannot check anything
+ * offline until the app has synced once.
+ */
+reference_missing: boolean, };
+
+export type PortFeeRow = { port_code: string, port_zh: string, port_en: string, operator_zh: string, operator_en: string, service_code: string, service_zh: string, service_en: string, unit_zh: string, unit_en: string, price: string, currency: string, 
+/**
+ * `yyyy-mm-dd`.
+ */
+effective_date: string, note: string, };
+
+export type PortFeesView = { version: string, source: string, fees: Array<PortFeeRow>, fetched_at: string | null, };
+
+export type PortFeeEstimateLine = { fee: PortFeeRow, 
+/**
+ * Boxes, or box-days for storage.
+ */
+quantity: number, amount: string, };
+
+export type PortFeeEstimate = { port_code: string, 
+/**
+ * 20-foot boxes (ISO size code `2…`).
+ */
+boxes_20: number, 
+/**
+ * 40/45-foot boxes (ISO size code `4…` / `L…`).
+ */
+boxes_40: number, 
+/**
+ * Days of storage after the free time.
+ */
+storage_days: number, lines: Array<PortFeeEstimateLine>, 
+/**
+ * Fees of the port charged by weight or tonnage, or for empty boxes:
+ * listed so the user sees them, not added to the total.
+ */
+not_estimated: Array<PortFeeRow>, total: string, currency: string, };
+
+export type ReferenceRefresh = { guarantees: string, enterprise: string, port_fees: string, };
+
+export type DutyPayment = { summary_tax: boolean, 
+/**
+ * Unified no. of the released filing (its `P` receipt).
+ */
+seq_no: string | null, payable: boolean, 
+/**
+ * Duties paid, CNY, once paid.
+ */
+amount_paid: string | null, 
+/**
+ * Quota given back to the guarantee, CNY, once paid.
+ */
+quota_restored: string | null, guarantee_no: string | null, paid_at: string | null, };
+
+export type OnlineState = "online" | "offline" | "signed_out";
+
+export type AccountView = { server: string, customs_code: string, operator: string, };
+
+export type OutboxCountsView = { queued: number, sending: number, retry_wait: number, done: number, failed: number, };
+
+export type SyncStatus = { account: AccountView | null, state: OnlineState, counts: OutboxCountsView, 
+/**
+ * Why the worker is not running (keyring locked, worker busy…).
+ */
+last_error: ApiError | null, 
+/**
+ * The server URL the login screen offers.
+ */
+default_server: string, };
+
+export type ReasonView = { rule: string, field: string, message_zh: string, message_en: string, };
+
+export type FailureView = { code: string, message: string, reasons: Array<ReasonView>, };
+
+export type OutboxEntryView = { seq: number, draft_id: string, revision: number, client_seq_no: string, 
+/**
+ * `queued`, `sending`, `retry_wait`, `done`, `failed`.
+ */
+state: string, attempts: number, 
+/**
+ * RFC 3339: when a `retry_wait` entry goes again.
+ */
+next_attempt_at: string, 
+/**
+ * The last transient error code (`rate_limited`, `offline`…).
+ */
+last_error: string | null, failure: FailureView | null, 
+/**
+ * Unified no. (统一编号), once delivered.
+ */
+seq_no: string | null, http_status: number | null, };
+
+export type ReceiptView = { code: string, seq_no: string, entry_id: string | null, 
+/**
+ * RFC 3339, the server's time.
+ */
+issued_at: string, message_zh: string, message_en: string, reasons: Array<ReasonView>, };
+
+export type DraftTimeline = { 
+/**
+ * Oldest first.
+ */
+outbox: Array<OutboxEntryView>, 
+/**
+ * In the server's order.
+ */
+receipts: Array<ReceiptView>, };
+
+export type LogLineView = { at: string, 
+/**
+ * `request`, `response`, `error`.
+ */
+direction: string, method: string, path: string, outbox_seq: number | null, idempotency_key: string | null, status: number | null, retry_after_ms: number | null, body: string, };
+
+export type FiledView = { meta: DraftMeta, outbox_seq: number, idempotency_key: string, };
+
+export type SyncEventPayload = { "kind": "entry", outbox_seq: number, draft_id: string, client_seq_no: string, state: string, attempts: number, 
+/**
+ * RFC 3339; on `retry_wait`.
+ */
+next_attempt_at: string | null, error: string | null, } | { "kind": "receipt", client_seq_no: string, draft_id: string | null, seq_no: string, code: string, } | { "kind": "state", state: OnlineState, } | { "kind": "stopped", error: ApiError, };
+
+export type DeadlineState = "open" | "reminder" | "overdue" | "completed";
+
+export type FilingDeadline = { 
+/**
+ * When the summary was accepted (its `SpL` receipt).
+ */
+summary_accepted_at: string, 
+/**
+ * The last instant the complete declaration is accepted.
+ */
+deadline: string, 
+/**
+ * Days left, counting a started day as a whole one; 0 once overdue.
+ */
+days_left: number, state: DeadlineState, 
+/**
+ * Whether the summary has been released (`SpK`), so it can be completed now.
+ */
+can_complete: boolean, };
+
+export type AmendmentChange = { field: string, value: string, };
+
+export type AmendmentView = { amendment_id: string, seq_no: string, reason: string, changes: Array<AmendmentChange>, note: string, created_at: string, 
+/**
+ * Outbox state: queued, sending, retry_wait, done, failed.
+ */
+state: string, 
+/**
+ * `true`: tolerated, 不记录差错 / no error recorded; `null` until answered.
+ */
+no_error_recorded: boolean | null, };
+
+export type FieldDifference = { 
+/**
+ * Dot path in the interchange form, e.g. `head.conveyance_name`.
+ */
+field: string, 
+/**
+ * `null` when the field is absent on that side.
+ */
+local: string | null, server: string | null, };
+
+export type ConflictView = { id: number, draft_id: string, seq_no: string, 
+/**
+ * The local revision the server's version diverged from.
+ */
+base_revision: number, detected_at: string, 
+/**
+ * The draft's current document.
+ */
+local: Declaration, server: Declaration, differences: Array<FieldDifference>, };
+
+export type ConflictChoice = "server" | "mine";
+
+export type OriginForm = "C" | "E" | "R";
+
+export type OriginExporter = { 
+/**
+ * Name in English, as on record.
+ */
+name: string, 
+/**
+ * Address in English, as on record.
+ */
+address: string, 
+/**
+ * Country, alpha-3; `CHN` for an exporter applying in China.
+ */
+country: string, 
+/**
+ * Unified social credit code, 统一社会信用代码 (18 chars).
+ */
+credit_code: string, };
+
+export type OriginParty = { 
+/**
+ * Name in English; the consignee may be `TO ORDER`, the RCEP producer
+ * `SEE BOX 8`, `CONFIDENTIAL` or `NOT AVAILABLE`.
+ */
+name: string, address: string, 
+/**
+ * Country, alpha-3.
+ */
+country: string, };
+
+export type OriginTransport = { 
+/**
+ * Transport mode code, code list `transport_mode` (`2` waterway, `5` air …).
+ */
+means: string, 
+/**
+ * Route as printed, e.g. `FROM DALIAN, CHINA TO OSAKA, JAPAN BY SEA`;
+ * optional ("as far as known").
+ */
+route: string, 
+/**
+ * Departure (shipment) date, `yyyyMMdd`.
+ */
+departure_date: string, 
+/**
+ * Vessel's name and voyage, flight or vehicle no.
+ */
+vessel: string, 
+/**
+ * Port of loading, 6-char code from code list `port`.
+ */
+port_of_loading: string, 
+/**
+ * Port of discharge, 6-char code from code list `port`.
+ */
+port_of_discharge: string, };
+
+export type OriginItem = { 
+/**
+ * Item number, `1`..`n` in order.
+ */
+item_no: string, 
+/**
+ * Marks of this item; empty means the application's marks apply.
+ */
+marks: string, 
+/**
+ * Number of packages, integer > 0.
+ */
+package_count: string, 
+/**
+ * Kind of packages, code list `package_kind` (printed with its English label).
+ */
+package_kind: string, 
+/**
+ * Goods description in English, ending with `***`.
+ */
+description: string, 
+/**
+ * HS code, 6 digits (the importing party's HS).
+ */
+hs_code: string, 
+/**
+ * Origin criterion (E, R): `WO`, `PE`, `RVC 40%`, `CTH`, `CTC DMI` …;
+ * code list `origin_criterion`. Form C has no such box.
+ */
+origin_criterion: string, 
+/**
+ * Quantity, ≤14 + 5 digits.
+ */
+quantity: string, 
+/**
+ * Unit, code list `unit`.
+ */
+unit: string, 
+/**
+ * Gross weight in kg, ≤14 + 5 digits; optional.
+ */
+gross_weight: string, 
+/**
+ * FOB value, ≤15 + 2 digits (E always; R where a value rule applies).
+ */
+fob_value: string, 
+/**
+ * Currency of the FOB value, ISO 4217 alpha-3.
+ */
+currency: string, 
+/**
+ * RCEP country of origin (box 11), alpha-3; RCEP only.
+ */
+country_of_origin: string, };
+
+export type OriginInvoice = { number: string, 
+/**
+ * `yyyyMMdd`.
+ */
+date: string, };
+
+export type OriginFlags = { issued_retroactively: boolean, 
+/**
+ * Form E only.
+ */
+exhibition: boolean, 
+/**
+ * Form E "Movement Certificate", RCEP "Back-to-back".
+ */
+movement_certificate: boolean, third_party_invoicing: boolean, };
+
+export type OriginApplication = { form: OriginForm, 
+/**
+ * The client's own 18-char id of this application (like a declaration's).
+ */
+client_seq_no: string, 
+/**
+ * Client sequence no. of the customs declaration it was made from.
+ */
+source_declaration: string | null, exporter: OriginExporter, 
+/**
+ * Consignee / importer.
+ */
+consignee: OriginParty, 
+/**
+ * Producer (RCEP box 3); ignored on C and E.
+ */
+producer: OriginParty, transport: OriginTransport, 
+/**
+ * Country of destination (C box 4) / importing country (E box 11, RCEP box 15), alpha-3.
+ */
+importing_country: string, 
+/**
+ * Shipping marks of the consignment, `N/M` if none.
+ */
+marks: string, items: Array<OriginItem>, invoices: Array<OriginInvoice>, 
+/**
+ * Place of the exporter's declaration, e.g. `DALIAN, CHINA`.
+ */
+declaration_place: string, 
+/**
+ * Date of the exporter's declaration, `yyyyMMdd`.
+ */
+declaration_date: string, remarks: string, flags: OriginFlags, };
+
+export type EnterpriseRecord = { name_en: string, address_en: string, 
+/**
+ * Unified social credit code.
+ */
+credit_code: string, 
+/**
+ * Customs code, 海关编码 (10 chars).
+ */
+customs_code: string, };
+
+export type CertifiedInvoice = { number: string, 
+/**
+ * `yyyyMMdd`.
+ */
+date: string, };
+
+export type CertifiedItem = { hs_code: string, description: string, quantity: string, 
+/**
+ * Unit code (code list `unit`).
+ */
+unit: string, };
+
+export type CertifiedFields = { 
+/**
+ * 16-char certificate number.
+ */
+certificate_number: string, form: OriginForm, exporter_credit_code: string, exporter_name: string, consignee_name: string, 
+/**
+ * Alpha-3.
+ */
+importing_country: string, invoices: Array<CertifiedInvoice>, items: Array<CertifiedItem>, 
+/**
+ * `yyyyMMdd`.
+ */
+issue_date: string, 
+/**
+ * Last day of validity, `yyyyMMdd`.
+ */
+expiry_date: string, };
+
+export type ApplicationStatus = "draft" | "ready" | "queued" | "sent" | "accepted" | "manual_review" | "approved" | "rejected";
+
+export type OriginMeta = { id: string, client_seq_no: string, form: OriginForm, 
+/**
+ * Consignee and first goods, for the list.
+ */
+title: string, status: ApplicationStatus, revision: number, error_count: number, warning_count: number, source_declaration: string | null, 
+/**
+ * The server's application no., once filed and answered.
+ */
+seq_no: string | null, 
+/**
+ * Set once approved.
+ */
+certificate_number: string | null, created_at: string, updated_at: string, };
+
+export type OriginRevisionMeta = { revision: number, saved_at: string, status: ApplicationStatus, error_count: number, warning_count: number, note: string, };
+
+export type StoredCertificate = { 
+/**
+ * 16-char certificate number.
+ */
+number: string, 
+/**
+ * `yyyy-mm-dd`.
+ */
+issue_date: string, 
+/**
+ * Last day of validity, `yyyy-mm-dd`.
+ */
+expiry_date: string, certified: CertifiedFields, 
+/**
+ * Base64 Ed25519 signature over the certified fields.
+ */
+signature: string, 
+/**
+ * The QR code's text (`PDC1:…`).
+ */
+qr_text: string, key_id: string, 
+/**
+ * The application as approved: what is printed.
+ */
+application: OriginApplication, };
+
+export type OriginView = { meta: OriginMeta, application: OriginApplication, 
+/**
+ * The precheck for submitting.
+ */
+problems: Array<Problem>, 
+/**
+ * The issued certificate, once approved.
+ */
+certificate: StoredCertificate | null, };
+
+export type OriginSaveResult = { meta: OriginMeta, problems: Array<Problem>, };
+
+export type OriginReason = { rule: string, field: string, message_zh: string, message_en: string, };
+
+export type OriginRefresh = { meta: OriginMeta, reasons: Array<OriginReason>, };
+
+export type OriginImages = { seal: boolean, signature: boolean, };
+
+export type ImageKind = "seal" | "signature";
+
+export type BatchItem = { id: string, 
+/**
+ * The PDF written, when rendering worked.
+ */
+path: string | null, error: ApiError | null, };
+
+export type BatchProgress = { done: number, total: number, };
+
+export type VerifyResult = { valid: boolean, 
+/**
+ * Why not: a `SealError` code (`bad_signature`, `expired`, `unknown_key` …).
+ */
+code: string | null, message: string | null, certificate_number: string | null, form: OriginForm | null, invoice_number: string | null, invoice_date: string | null, exporter_credit_code: string | null, importing_country: string | null, issue_date: string | null, expiry_date: string | null, key_id: string | null, 
+/**
+ * The full certified fields, when the certificate is one of this
+ * database's (matched by number and digest).
+ */
+certified: CertifiedFields | null, };
+
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "offline", "protocol", "timeout", "worker_busy", "lease_error", "missing_glyph", "too_long", "bad_image", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "not_approved", "open_failed", "no_print_command", "print_failed", "nothing_to_pay"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
+export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;

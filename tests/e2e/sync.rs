@@ -1,0 +1,259 @@
+//! Sync: log in through the login screen, declare a draft, and watch the
+//! receipts come back from a real mock Single Window process — released
+//! (`P`) in the timeline, or a review rejection shown beside the field it
+//! names. The app keeps its secrets in the real keyring (run.sh runs the
+//! whole e2e inside a D-Bus session with gnome-keyring unlocked).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use fantoccini::{Client, Locator};
+use portdesk_drafts::interchange::read_declarations;
+use portdesk_drafts::{load_code_lists, Drafts, DB_FILE};
+use portdesk_store::Store;
+use portdesk_sync::{Account, CredentialStore, KeyringStore, SecretKind};
+
+use crate::harness::*;
+
+/// Review steps 200 ms apart: the receipts arrive within seconds.
+const FAST_REVIEW: &[&str] = &["--review-pace-ms", "200"];
+
+/// Puts the valid export fixture (filable by [`BROKER`]) into the app's data
+/// dir before the app starts, with `remarks`; returns its draft id.
+async fn seed_declaration(data_dir: &Path, remarks: &str) -> String {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/declaration-valid.json"),
+    )
+    .expect("fixture");
+    let mut declaration = read_declarations(&text).expect("fixture parses").remove(0);
+    declaration.head.remarks = remarks.to_owned();
+    let store = Store::open(&data_dir.join(DB_FILE))
+        .await
+        .expect("open the app's database");
+    let drafts = Drafts::new(store, Arc::new(load_code_lists(data_dir)));
+    let view = drafts.import(declaration).await.expect("import fixture");
+    view.meta.id.to_string()
+}
+
+/// Opens the draft from the list and presses 申报.
+async fn open_and_declare(client: &Client, id: &str) {
+    let row = wait_for(client, &format!("[data-draft-id=\"{id}\"]")).await;
+    // A table row is not "interactable" to WebKitWebDriver; its cell is.
+    row.find(Locator::Css("td.c-title"))
+        .await
+        .expect("title cell")
+        .click()
+        .await
+        .expect("open the draft");
+    wait_for(client, "[data-field=\"head.bill_no\"]").await;
+    wait_for(client, "[data-testid=\"declare\"]")
+        .await
+        .click()
+        .await
+        .expect("press declare");
+}
+
+async fn editor_status(client: &Client) -> Option<String> {
+    let badge = client
+        .find(Locator::Css("[data-testid=\"editor\"] .status-badge"))
+        .await
+        .ok()?;
+    let class = badge.attr("class").await.ok().flatten()?;
+    [
+        "queued", "sent", "accepted", "cleared", "released", "closed", "rejected",
+    ]
+    .into_iter()
+    .find(|s| class.split_whitespace().any(|c| c == *s))
+    .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_draft_is_released_and_the_timeline_shows_p() {
+    let mock = MockWindow::start(FAST_REVIEW);
+    let data = tempfile::tempdir().expect("temp data dir");
+    let id = seed_declaration(data.path(), "").await;
+
+    let client = launch(data.path()).await;
+    log_in(&client, &mock.base).await;
+    // The password went to the real keyring (this process shares the D-Bus
+    // session run.sh started), not to the database.
+    let account = Account::new(&mock.base, BROKER, OPERATOR);
+    let stored = KeyringStore
+        .get(&account, SecretKind::Password)
+        .expect("keyring reachable");
+    assert_eq!(stored.as_ref().map(|s| s.expose()), Some(PASSWORD));
+    open_and_declare(&client, &id).await;
+
+    // The filing goes out, the receipts come back, the last is P (放行).
+    wait_for(
+        &client,
+        "[data-testid=\"receipt-timeline\"] [data-testid=\"receipt\"][data-code=\"P\"]",
+    )
+    .await;
+    // The mock closes (R) a released filing one review step after P, so the
+    // badge may already have moved on from 放行 to 结关.
+    let status = eventually("the draft to show released", || async {
+        editor_status(&client)
+            .await
+            .filter(|s| s == "released" || s == "closed")
+    })
+    .await;
+    println!("status after P: {status}");
+    let p = client
+        .find(Locator::Css("[data-testid=\"receipt\"][data-code=\"P\"]"))
+        .await
+        .expect("P receipt");
+    let text = p
+        .prop("textContent")
+        .await
+        .expect("text")
+        .unwrap_or_default();
+    assert!(
+        text.contains("放行"),
+        "the P receipt says 放行 in plain words: {text}"
+    );
+    // The earlier steps are in the timeline too, in order.
+    let codes = receipt_codes(&client).await;
+    let at = |code: &str| codes.iter().position(|c| c == code);
+    assert!(
+        matches!((at("L"), at("P")), (Some(l), Some(p)) if l < p),
+        "accepted (L) comes before released (P): {codes:?}"
+    );
+    assert!(codes.len() >= 2, "more than one step: {codes:?}");
+    screenshot(&client, "sync-01-released-timeline.png").await;
+
+    // The drafts list shows the new status; the sync panel shows it delivered.
+    wait_for(&client, "[data-testid=\"back\"]")
+        .await
+        .click()
+        .await
+        .expect("back to the list");
+    let badge = wait_for(
+        &client,
+        &format!(
+            "[data-draft-id=\"{id}\"] .status-badge.released, [data-draft-id=\"{id}\"] .status-badge.closed"
+        ),
+    )
+    .await;
+    assert!(!badge
+        .prop("textContent")
+        .await
+        .expect("badge text")
+        .unwrap_or_default()
+        .is_empty());
+    wait_for(&client, "[data-testid=\"nav-sync\"]")
+        .await
+        .click()
+        .await
+        .expect("open the sync page");
+    wait_for(&client, "[data-testid=\"outbox-row\"][data-state=\"done\"]").await;
+    wait_for(
+        &client,
+        "[data-testid=\"log-line\"][data-direction=\"response\"]",
+    )
+    .await;
+    screenshot(&client, "sync-02-sync-panel.png").await;
+
+    // Signing out deletes the secrets from the keyring.
+    wait_for(&client, "[data-testid=\"account\"]")
+        .await
+        .click()
+        .await
+        .expect("open the account dialog");
+    wait_for(&client, "[data-testid=\"logout\"]")
+        .await
+        .click()
+        .await
+        .expect("sign out");
+    eventually("the header to show signed out", || async {
+        let el = client
+            .find(Locator::Css("[data-testid=\"online-state\"]"))
+            .await
+            .ok()?;
+        (el.attr("data-state").await.ok().flatten()? == "signed_out").then_some(())
+    })
+    .await;
+    for kind in [SecretKind::Password, SecretKind::Token] {
+        assert_eq!(
+            KeyringStore.get(&account, kind).expect("keyring reachable"),
+            None,
+            "{kind:?} deleted"
+        );
+    }
+    client.close().await.expect("close the app");
+    // Nor in the database or its write-ahead log.
+    for file in [DB_FILE.to_owned(), format!("{DB_FILE}-wal")] {
+        let bytes = std::fs::read(data.path().join(&file)).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(PASSWORD.len())
+                .any(|w| w == PASSWORD.as_bytes()),
+            "the password is not in {file}"
+        );
+    }
+}
+
+async fn receipt_codes(client: &Client) -> Vec<String> {
+    let mut codes = Vec::new();
+    for el in client
+        .find_all(Locator::Css("[data-testid=\"receipt\"]"))
+        .await
+        .expect("receipts")
+    {
+        codes.push(
+            el.attr("data-code")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        );
+    }
+    codes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejection_reason_is_shown_beside_the_field_it_names() {
+    let mock = MockWindow::start(FAST_REVIEW);
+    let data = tempfile::tempdir().expect("temp data dir");
+    // The mock rejects on review, naming the bill of lading.
+    let id = seed_declaration(data.path(), "#REJECT:head.bill_no").await;
+
+    let client = launch(data.path()).await;
+    log_in(&client, &mock.base).await;
+    open_and_declare(&client, &id).await;
+
+    wait_for(&client, "[data-testid=\"receipt\"][data-code=\"E\"]").await;
+    // Beside the bill-no field, through the same mechanism as local problems.
+    let note = wait_for(
+        &client,
+        "[data-problem-for=\"head.bill_no\"][data-rule=\"SW-REVIEW\"]",
+    )
+    .await;
+    let text = note
+        .prop("textContent")
+        .await
+        .expect("text")
+        .unwrap_or_default();
+    assert!(text.contains("退单"), "the reason reads in Chinese: {text}");
+    eventually("the draft to show rejected", || async {
+        (editor_status(&client).await.as_deref() == Some("rejected")).then_some(())
+    })
+    .await;
+
+    // Clicking the reason in the timeline focuses the field.
+    wait_for(
+        &client,
+        "[data-testid=\"receipt-reason\"][data-field=\"head.bill_no\"]",
+    )
+    .await
+    .click()
+    .await
+    .expect("click the reason");
+    eventually("the bill-no field to have focus", || async {
+        let active = client.active_element().await.ok()?;
+        (active.attr("data-field").await.ok().flatten()?.as_str() == "head.bill_no").then_some(())
+    })
+    .await;
+    screenshot(&client, "sync-03-rejection-beside-field.png").await;
+    client.close().await.expect("close the app");
+}
