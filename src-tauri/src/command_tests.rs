@@ -10,13 +10,15 @@ use tauri::WebviewWindow;
 
 use crate::{open_state, with_commands};
 
-struct Harness {
-    _data: tempfile::TempDir,
+/// An app on the mock runtime with a real data dir; shared by the command
+/// modules' own tests.
+pub(crate) struct Harness {
+    pub(crate) data: tempfile::TempDir,
     window: WebviewWindow<tauri::test::MockRuntime>,
     _app: tauri::App<tauri::test::MockRuntime>,
 }
 
-fn harness() -> Harness {
+pub(crate) fn harness() -> Harness {
     let data = tempfile::tempdir().expect("temp dir");
     let state = open_state(data.path().to_path_buf()).expect("open state");
     let app = with_commands(mock_builder())
@@ -27,14 +29,14 @@ fn harness() -> Harness {
         .build()
         .expect("window");
     Harness {
-        _data: data,
+        data,
         window,
         _app: app,
     }
 }
 
 impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub(crate) fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         get_ipc_response(
             &self.window,
             InvokeRequest {

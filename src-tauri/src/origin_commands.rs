@@ -609,54 +609,9 @@ pub const ERROR_CODES: &[&str] = &[
 /// SQLite file in a temporary data dir.
 #[cfg(test)]
 mod tests {
-    use serde_json::{json, Value};
-    use tauri::ipc::{CallbackFn, InvokeBody};
-    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-    use tauri::webview::InvokeRequest;
-    use tauri::WebviewWindow;
+    use serde_json::json;
 
-    use crate::{open_state, with_commands};
-
-    struct Harness {
-        data: tempfile::TempDir,
-        window: WebviewWindow<tauri::test::MockRuntime>,
-        _app: tauri::App<tauri::test::MockRuntime>,
-    }
-
-    fn harness() -> Harness {
-        let data = tempfile::tempdir().expect("temp dir");
-        let state = open_state(data.path().to_path_buf()).expect("open state");
-        let app = with_commands(mock_builder())
-            .manage(state)
-            .build(mock_context(noop_assets()))
-            .expect("mock app");
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("window");
-        Harness {
-            data,
-            window,
-            _app: app,
-        }
-    }
-
-    impl Harness {
-        fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-            get_ipc_response(
-                &self.window,
-                InvokeRequest {
-                    cmd: cmd.into(),
-                    callback: CallbackFn(0),
-                    error: CallbackFn(1),
-                    url: "tauri://localhost".parse().unwrap(),
-                    body: InvokeBody::Json(args),
-                    headers: Default::default(),
-                    invoke_key: INVOKE_KEY.to_string(),
-                },
-            )
-            .map(|body| body.deserialize::<Value>().expect("json answer"))
-        }
-    }
+    use crate::command_tests::harness;
 
     #[test]
     fn applications_through_ipc() {

@@ -185,17 +185,19 @@ impl Drop for MockWindow {
     }
 }
 
-/// Logs in through the login screen (opened from the header's account
-/// button) and waits until the header shows the account online.
+/// Logs in as the broker; see [`log_in_as`].
 pub(crate) async fn log_in(client: &Client, server: &str) {
-    wait_for(client, "[data-testid=\"account\"]")
-        .await
-        .click()
-        .await
-        .expect("open login");
+    log_in_as(client, server, BROKER).await;
+}
+
+/// Logs in as `customs_code` (operator op01) through the login screen
+/// (opened from the header's account button) and waits until the header
+/// shows the account online.
+pub(crate) async fn log_in_as(client: &Client, server: &str, customs_code: &str) {
+    click(client, "account").await;
     for (field, value) in [
         ("login-server", server),
-        ("login-code", BROKER),
+        ("login-code", customs_code),
         ("login-operator", OPERATOR),
         ("login-password", PASSWORD),
     ] {
@@ -203,17 +205,31 @@ pub(crate) async fn log_in(client: &Client, server: &str) {
         input.clear().await.expect("clear login field");
         input.send_keys(value).await.expect("type login field");
     }
-    wait_for(client, "[data-testid=\"login-submit\"]")
+    click(client, "login-submit").await;
+    eventually("the header to show the account online", || async {
+        (attr(client, "[data-testid=\"online-state\"]", "data-state").await? == "online")
+            .then_some(())
+    })
+    .await;
+}
+
+/// Clicks the element with this `data-testid` once it appears.
+pub(crate) async fn click(client: &Client, testid: &str) {
+    wait_for(client, &format!("[data-testid=\"{testid}\"]"))
         .await
         .click()
         .await
-        .expect("submit login");
-    eventually("the header to show the account online", || async {
-        let el = client
-            .find(Locator::Css("[data-testid=\"online-state\"]"))
-            .await
-            .ok()?;
-        (el.attr("data-state").await.ok().flatten()? == "online").then_some(())
-    })
-    .await;
+        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+}
+
+/// An attribute of the first element matching `css`, if both exist now.
+pub(crate) async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()
+        .flatten()
 }

@@ -50,57 +50,6 @@ async fn seed(data_dir: &Path) -> String {
     view.meta.id.to_string()
 }
 
-/// The login screen, as the exporter (the harness's `log_in` is the broker's).
-async fn log_in_as_exporter(client: &Client, server: &str) {
-    wait_for(client, "[data-testid=\"account\"]")
-        .await
-        .click()
-        .await
-        .expect("open login");
-    for (field, value) in [
-        ("login-server", server),
-        ("login-code", EXPORTER),
-        ("login-operator", OPERATOR),
-        ("login-password", PASSWORD),
-    ] {
-        let input = wait_for(client, &format!("[data-testid=\"{field}\"]")).await;
-        input.clear().await.expect("clear login field");
-        input.send_keys(value).await.expect("type login field");
-    }
-    wait_for(client, "[data-testid=\"login-submit\"]")
-        .await
-        .click()
-        .await
-        .expect("submit login");
-    eventually("the header to show the account online", || async {
-        let el = client
-            .find(Locator::Css("[data-testid=\"online-state\"]"))
-            .await
-            .ok()?;
-        (el.attr("data-state").await.ok().flatten()? == "online").then_some(())
-    })
-    .await;
-}
-
-async fn click(client: &Client, testid: &str) {
-    wait_for(client, &format!("[data-testid=\"{testid}\"]"))
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
-}
-
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .ok()?
-        .attr(name)
-        .await
-        .ok()
-        .flatten()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_e_from_a_declaration_is_approved_printed_and_verified() {
     let mock = MockWindow::start(&["--review-pace-ms", "200"]);
@@ -108,7 +57,7 @@ async fn form_e_from_a_declaration_is_approved_printed_and_verified() {
     let draft = seed(data.path()).await;
 
     let client = launch(data.path()).await;
-    log_in_as_exporter(&client, &mock.base).await;
+    log_in_as(&client, &mock.base, EXPORTER).await;
 
     // The declaration → 申请原产地证 (Form E is the default choice).
     let row = wait_for(&client, &format!("[data-draft-id=\"{draft}\"]")).await;

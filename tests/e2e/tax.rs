@@ -46,38 +46,6 @@ async fn seed_declaration(data_dir: &Path) -> String {
     view.meta.id.to_string()
 }
 
-/// Logs in as the forwarder through the login screen.
-async fn log_in_as_forwarder(client: &Client, server: &str) {
-    wait_for(client, "[data-testid=\"account\"]")
-        .await
-        .click()
-        .await
-        .expect("open login");
-    for (field, value) in [
-        ("login-server", server),
-        ("login-code", FORWARDER),
-        ("login-operator", OPERATOR),
-        ("login-password", PASSWORD),
-    ] {
-        let input = wait_for(client, &format!("[data-testid=\"{field}\"]")).await;
-        input.clear().await.expect("clear login field");
-        input.send_keys(value).await.expect("type login field");
-    }
-    wait_for(client, "[data-testid=\"login-submit\"]")
-        .await
-        .click()
-        .await
-        .expect("submit login");
-    eventually("the header to show the account online", || async {
-        let el = client
-            .find(Locator::Css("[data-testid=\"online-state\"]"))
-            .await
-            .ok()?;
-        (el.attr("data-state").await.ok().flatten()? == "online").then_some(())
-    })
-    .await;
-}
-
 async fn quota_left(client: &Client) -> Option<String> {
     let cell = client
         .find(Locator::Css(&format!(
@@ -95,7 +63,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     let id = seed_declaration(data.path()).await;
 
     let client = launch(data.path()).await;
-    log_in_as_forwarder(&client, &mock.base).await;
+    log_in_as(&client, &mock.base, FORWARDER).await;
 
     // Logging in syncs the guarantees: the page shows the seeded quota.
     wait_for(&client, "[data-testid=\"nav-guarantees\"]")

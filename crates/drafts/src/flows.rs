@@ -7,9 +7,7 @@
 //! the sync worker delivers it.
 
 use chrono::{DateTime, Duration, Utc};
-use portdesk_api::{
-    apply_changes, AmendmentReason, AmendmentRequest, FieldChange, SubmitDeclaration,
-};
+use portdesk_api::{apply_changes, AmendmentReason, AmendmentRequest, FieldChange};
 use portdesk_domain::{Declaration, FilingMode, Purpose, SaveInfo};
 use portdesk_store::{AmendRequest, Conflict, FileRequest, Filed, Resolution, StoreError};
 use serde::{Deserialize, Serialize};
@@ -215,22 +213,9 @@ impl Drafts {
                 .map(|(i, c)| if i == 2 { '6' } else { c })
                 .collect();
         }
-        let problems = self.validate(&declaration, Purpose::Declare);
-        let info = SaveInfo::from_problems(&problems, "complete");
-        if info.error_count > 0 {
-            return Err(DraftError::NotReady {
-                id,
-                errors: info.error_count,
-            });
-        }
         // The complete declaration carries the draft's tax choice too (the
         // server checks it again), refused offline like a first filing.
-        let tax_payment = self.tax_for_filing(id, &declaration).await?;
-        let submit: SubmitDeclaration = serde_json::from_value(
-            serde_json::json!({ "declaration": &declaration, "tax_payment": tax_payment }),
-        )
-        .map_err(StoreError::from)?;
-        let body = serde_json::to_vec(&submit).map_err(StoreError::from)?;
+        let (info, body) = self.submission(id, &declaration, "complete").await?;
         let path = complete_path(&delivered.seq_no);
         let filed = self
             .store()

@@ -257,6 +257,36 @@ impl Drafts {
         }
     }
 
+    /// What filing `declaration` sends: refused with `not_ready` when a
+    /// declare rule fails, or `tax_refused` when its tax choice fails a
+    /// TAX-* rule offline, before anything is written; else the revision's
+    /// save info (noted `note`) and the exact `SubmitDeclaration` body bytes
+    /// every attempt will carry.
+    pub(crate) async fn submission(
+        &self,
+        id: Uuid,
+        declaration: &Declaration,
+        note: &str,
+    ) -> Result<(SaveInfo, Vec<u8>), DraftError> {
+        let problems = self.validate(declaration, Purpose::Declare);
+        let info = SaveInfo::from_problems(&problems, note);
+        if info.error_count > 0 {
+            return Err(DraftError::NotReady {
+                id,
+                errors: info.error_count,
+            });
+        }
+        let tax_payment = self.tax_for_filing(id, declaration).await?;
+        // Built through serde so optional fields the API grows stay at
+        // their defaults: absent.
+        let submit: SubmitDeclaration = serde_json::from_value(
+            serde_json::json!({ "declaration": declaration, "tax_payment": tax_payment }),
+        )
+        .map_err(StoreError::from)?;
+        let body = serde_json::to_vec(&submit).map_err(StoreError::from)?;
+        Ok((info, body))
+    }
+
     /// Files drafts with the Single Window: validates each for declaring
     /// (refusing the whole batch with `not_ready` if one has errors), then in
     /// ONE transaction records each as a new revision with status `queued`
@@ -266,24 +296,7 @@ impl Drafts {
         let mut docs = Vec::with_capacity(ids.len());
         for &id in ids {
             let (_, declaration) = self.store.get_declaration(id).await?;
-            let problems = self.validate(&declaration, Purpose::Declare);
-            let info = SaveInfo::from_problems(&problems, "file");
-            if info.error_count > 0 {
-                return Err(DraftError::NotReady {
-                    id,
-                    errors: info.error_count,
-                });
-            }
-            // Refused here, before anything is written, when the tax choice
-            // fails a TAX-* rule offline.
-            let tax_payment = self.tax_for_filing(id, &declaration).await?;
-            // Built through serde so optional fields the API grows stay at
-            // their defaults: absent.
-            let submit: SubmitDeclaration = serde_json::from_value(
-                serde_json::json!({ "declaration": &declaration, "tax_payment": tax_payment }),
-            )
-            .map_err(StoreError::from)?;
-            let body = serde_json::to_vec(&submit).map_err(StoreError::from)?;
+            let (info, body) = self.submission(id, &declaration, "file").await?;
             docs.push((id, declaration, info, body));
         }
         let requests: Vec<FileRequest<'_>> = docs
