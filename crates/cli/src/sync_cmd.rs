@@ -181,7 +181,11 @@ pub async fn sync(
     creds: CredArgs,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let drafts = open_drafts(data_dir).await?;
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => crate::default_data_dir()?,
+    };
+    let drafts = open_drafts(Some(dir.clone())).await?;
     let store = drafts.store().clone();
     let account = match (args.server, args.customs_code, args.operator) {
         (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
@@ -205,6 +209,7 @@ pub async fn sync(
         receipt_poll: Duration::from_secs(1),
         ..SyncConfig::default()
     };
+    let server = account.server.clone();
     let mut worker = Worker::new(store, account, creds, config);
     if verbose {
         worker = worker.on_event(Arc::new(|e: &SyncEvent| eprintln!("{e:?}")));
@@ -239,5 +244,11 @@ pub async fn sync(
         .collect();
     println!("receipts\t{}", receipts.join("\t"));
     println!("awaiting receipts\t{}", s.awaiting_receipts);
+    // The issuer keys, so `portdesk verify` works offline afterwards.
+    let cache = dir.join(portdesk_seal::offline::KEY_CACHE_FILE);
+    match portdesk_sync::origin::fetch_published_keys(&server, &cache).await {
+        Ok(n) => println!("issuer keys\t{n}"),
+        Err(e) => eprintln!("portdesk: issuer keys not refreshed: [{}] {e}", e.code()),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -177,6 +177,10 @@ fn exhausted_guarantee_is_refused_offline_and_when_forced_by_the_server_with_the
     assert!(out.status.success(), "{synced}");
     assert!(synced.contains("failed 0"), "{synced}");
     assert!(synced.contains("E 1"), "{synced}");
+    // Sync also caches the issuer keys `portdesk verify` trusts offline.
+    assert!(synced.contains("issuer keys\t1"), "{synced}");
+    let keys = std::fs::read_to_string(dir.join("seal-keys.json")).expect("issuer keys cached");
+    assert!(keys.contains("Ed25519") || keys.contains("OKP"), "{keys}");
 
     let csn =
         serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&declaration).unwrap())

@@ -389,6 +389,7 @@ impl Worker {
                             .as_ref()
                             .map(|f| f.seq_no.clone())
                             .or_else(|| amendment.as_ref().map(|a| a.seq_no.clone()))
+                            .or_else(|| seq_no_in(&answer.body))
                             .unwrap_or_default();
                         Outcome::Done {
                             http_status: answer.status,
@@ -677,6 +678,13 @@ impl Worker {
     pub fn backoff(&self, failures: u32) -> Duration {
         backoff_delay(&self.config, failures)
     }
+}
+
+/// The server's unified no. in any other write's answer (e.g. a certificate
+/// application's view), so every delivered entry records what it created.
+fn seq_no_in(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get("seq_no")?.as_str().map(str::to_owned)
 }
 
 /// See [`Worker::backoff`].

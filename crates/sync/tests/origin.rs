@@ -118,6 +118,8 @@ async fn a_prechecked_application_is_approved_printed_and_verifies() {
     assert_eq!(entries[0].state, EntryState::Done);
     assert_eq!(entries[0].path, "/v1/origin-applications");
     assert!(meta.seq_no.is_some());
+    // The delivered entry records the number the server gave it.
+    assert_eq!(entries[0].seq_no, meta.seq_no);
 
     let cert = store
         .certificate(id)
