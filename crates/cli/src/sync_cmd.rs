@@ -173,6 +173,44 @@ pub async fn file(
     })
 }
 
+/// Receipt codes of a rejected filing (退单: the declaration, or a two-step
+/// summary).
+const REJECTED_CODES: &[&str] = &["E", "SpE"];
+
+/// One line per reason of every filing whose latest receipt is a rejection,
+/// whether it came in this run or earlier and still stands:
+/// `rejected<TAB>client_seq_no<TAB>rule<TAB>field<TAB>message`, so the user
+/// sees which rule refused which field without opening the app. A rejection
+/// without machine-readable reasons gets one line with the receipt's text.
+async fn print_rejections(store: &portdesk_store::Store) -> anyhow::Result<()> {
+    // One field per column: the messages are prose and may hold tabs.
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    for r in store.latest_receipts_in(REJECTED_CODES).await? {
+        let receipt = &r.receipt;
+        let reasons: Vec<portdesk_api::RejectionReason> =
+            serde_json::from_str(&receipt.reasons).unwrap_or_default();
+        if reasons.is_empty() {
+            println!(
+                "rejected\t{}\t\t\t{}",
+                receipt.client_seq_no,
+                clean(&receipt.message_zh)
+            );
+        }
+        for reason in reasons {
+            // zh-CN: the product's language; the rule id and field are the
+            // machine-readable part.
+            println!(
+                "rejected\t{}\t{}\t{}\t{}",
+                receipt.client_seq_no,
+                reason.rule,
+                reason.field,
+                clean(&reason.message_zh)
+            );
+        }
+    }
+    Ok(())
+}
+
 pub async fn sync(
     data_dir: Option<PathBuf>,
     until_idle: bool,
@@ -244,6 +282,7 @@ pub async fn sync(
         .collect();
     println!("receipts\t{}", receipts.join("\t"));
     println!("awaiting receipts\t{}", s.awaiting_receipts);
+    print_rejections(drafts.store()).await?;
     // The issuer keys, so `portdesk verify` works offline afterwards.
     let cache = dir.join(portdesk_seal::offline::KEY_CACHE_FILE);
     match portdesk_sync::origin::fetch_published_keys(&server, &cache).await {

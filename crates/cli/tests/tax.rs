@@ -188,6 +188,28 @@ fn exhausted_guarantee_is_refused_offline_and_when_forced_by_the_server_with_the
             .as_str()
             .unwrap()
             .to_owned();
+    // The rejection names its rule and field on the CLI:
+    // rejected<TAB>client_seq_no<TAB>rule<TAB>field<TAB>message.
+    let rejected_lines = |out: &Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("rejected\t"))
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let lines = rejected_lines(&out);
+    assert_eq!(lines.len(), 1, "{synced}");
+    assert_eq!(lines[0].len(), 5, "{synced}");
+    assert_eq!(
+        lines[0][..4],
+        ["rejected", csn.as_str(), QUOTA_RULE, QUOTA_FIELD],
+        "{synced}"
+    );
+    assert!(!lines[0][4].is_empty(), "{synced}");
+    // Still current on the next run, with nothing new received.
+    let out = portdesk(dir, &["sync", "--until-idle", "--timeout-secs", "120"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(rejected_lines(&out), lines, "{}", text(&out));
     let receipts = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

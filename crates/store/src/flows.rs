@@ -11,6 +11,10 @@
 //!   the revision last delivered; the clerk resolves by taking the server's
 //!   version (a new revision, note `server`) or keeping the local one. The
 //!   server's body is never deleted.
+//! - Conflict checks (migration `0006_conflict_checks.sql`): an `M` receipt
+//!   notes "read this filing back" in the transaction that stores it; the
+//!   note goes only when the read-back compared the versions, so a failed
+//!   read survives the worker stopping.
 
 use chrono::{DateTime, Utc};
 use portdesk_domain::{Declaration, DraftMeta, SaveInfo};
@@ -94,6 +98,23 @@ pub struct Conflict {
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_revision: Option<i64>,
 }
+
+/// A filing an `M` receipt said changed, not yet read back and compared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictCheck {
+    pub draft_id: Uuid,
+    pub seq_no: String,
+    /// `M` receipts noted so far: clearing needs the count that was read.
+    pub receipts: i64,
+    pub noted_at: DateTime<Utc>,
+    /// Failed reads that count for the backoff.
+    pub failures: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+/// Receipt code saying a filing's document changed on the server (修撤单已处理).
+pub(crate) const DOCUMENT_CHANGED: &str = "M";
 
 /// The latest delivered filing of a draft: what the server should hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +316,96 @@ impl Store {
         Ok(Some((conflict, meta)))
     }
 
+    /// Pending conflict checks, the longest-waiting first.
+    pub async fn conflict_checks(&self) -> Result<Vec<ConflictCheck>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM conflict_checks ORDER BY noted_at, draft_id, seq_no")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(check_from_row).collect()
+    }
+
+    /// Pending conflict checks due at `now`.
+    pub async fn due_conflict_checks(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ConflictCheck>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM conflict_checks WHERE next_attempt_at <= ? \
+             ORDER BY next_attempt_at, noted_at",
+        )
+        .bind(now.timestamp_millis())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(check_from_row).collect()
+    }
+
+    /// When the next pending conflict check is due, if any is pending.
+    pub async fn next_conflict_check_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM conflict_checks")
+                .fetch_one(&self.pool)
+                .await?;
+        at.map(instant).transpose()
+    }
+
+    /// Makes every pending conflict check due now (the worker starts, or the
+    /// server answers again): the failures count stays for the backoff.
+    /// Returns how many are pending.
+    pub async fn conflict_checks_due_now(&self) -> Result<u64, StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("UPDATE conflict_checks SET next_attempt_at = MIN(next_attempt_at, ?)")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// The check compared the versions (a conflict recorded, or none): it
+    /// goes, unless an `M` receipt noted after `check` was read asks for
+    /// another read. Returns whether it went.
+    pub async fn conflict_check_done(&self, check: &ConflictCheck) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query(
+            "DELETE FROM conflict_checks WHERE draft_id = ? AND seq_no = ? AND receipts = ?",
+        )
+        .bind(check.draft_id.to_string())
+        .bind(&check.seq_no)
+        .bind(check.receipts)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// The read-back failed: try again from `next_attempt_at`. `counts`:
+    /// whether it counts for the backoff (not for offline or an expired token).
+    pub async fn conflict_check_failed(
+        &self,
+        check: &ConflictCheck,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+        counts: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE conflict_checks SET next_attempt_at = ?, last_error = ?, \
+             failures = failures + ? WHERE draft_id = ? AND seq_no = ?",
+        )
+        .bind(next_attempt_at.timestamp_millis())
+        .bind(error)
+        .bind(i64::from(counts))
+        .bind(check.draft_id.to_string())
+        .bind(&check.seq_no)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// When the two-step summary of `client_seq_no` was accepted (its `SpL`
     /// receipt), if it was.
     pub async fn summary_accepted_at(
@@ -327,6 +438,41 @@ pub(crate) async fn record_amendment_answer(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Notes that filing `seq_no` of `draft_id` changed on the server and must
+/// be read back (inside the transaction that stores its `M` receipt). A
+/// second `M` before the read makes it due now and bumps `receipts`.
+pub(crate) async fn note_conflict_check(
+    conn: &mut SqliteConnection,
+    draft_id: &str,
+    seq_no: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO conflict_checks (draft_id, seq_no, receipts, noted_at, next_attempt_at) \
+         VALUES (?, ?, 1, ?, ?) ON CONFLICT (draft_id, seq_no) DO UPDATE SET \
+         receipts = receipts + 1, next_attempt_at = MIN(next_attempt_at, excluded.next_attempt_at)",
+    )
+    .bind(draft_id)
+    .bind(seq_no)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn check_from_row(row: &SqliteRow) -> Result<ConflictCheck, StoreError> {
+    Ok(ConflictCheck {
+        draft_id: parse_uuid(row.try_get("draft_id")?)?,
+        seq_no: row.try_get("seq_no")?,
+        receipts: row.try_get("receipts")?,
+        noted_at: instant(row.try_get("noted_at")?)?,
+        failures: row.try_get::<i64, _>("failures")? as u32,
+        next_attempt_at: instant(row.try_get("next_attempt_at")?)?,
+        last_error: row.try_get("last_error")?,
+    })
 }
 
 fn amendment_from_row(row: &SqliteRow) -> Result<AmendmentRecord, StoreError> {

@@ -37,7 +37,7 @@ use sqlx::sqlite::{
 };
 
 pub use error::{StoreError, ERROR_CODES};
-pub use flows::{AmendRequest, AmendmentRecord, Conflict, Delivered, Resolution};
+pub use flows::{AmendRequest, AmendmentRecord, Conflict, ConflictCheck, Delivered, Resolution};
 pub use origin::{
     ApplicationStatus, FiledApplication, OriginMeta, OriginRevisionMeta, OriginSaveInfo,
     StoredCertificate,

@@ -523,6 +523,31 @@ impl Store {
         rows.iter().map(receipt_from_row).collect()
     }
 
+    /// The latest receipt of every filing whose latest receipt (`M` skipped:
+    /// it says nothing of the review) has one of `codes`, in the server's
+    /// order; e.g. the filings standing rejected (`E`, `SpE`).
+    pub async fn latest_receipts_in(
+        &self,
+        codes: &[&str],
+    ) -> Result<Vec<StoredReceipt>, StoreError> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; codes.len()].join(", ");
+        let sql = format!(
+            "SELECT r.* FROM receipts r WHERE r.code IN ({placeholders}) AND NOT EXISTS \
+             (SELECT 1 FROM receipts l WHERE l.client_seq_no = r.client_seq_no AND l.code <> 'M' \
+             AND (CAST(l.server_id AS INTEGER), l.seq) > (CAST(r.server_id AS INTEGER), r.seq)) \
+             ORDER BY CAST(r.server_id AS INTEGER), r.seq"
+        );
+        let mut q = sqlx::query(&sql);
+        for c in codes {
+            q = q.bind(*c);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(receipt_from_row).collect()
+    }
+
     /// Receipt count per code, over every account.
     pub async fn receipt_counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let rows =
@@ -731,6 +756,11 @@ pub(crate) async fn insert_receipt(
     .rows_affected();
     if inserted == 0 {
         return Ok(None);
+    }
+    if let (Some(id), crate::flows::DOCUMENT_CHANGED) = (&draft_id, r.code.as_str()) {
+        // The server's version changed: the read-back is owed from the
+        // moment the receipt (and the cursor past it) is stored.
+        crate::flows::note_conflict_check(conn, id, &r.seq_no, now).await?;
     }
     if let (Some(id), Some(status)) = (&draft_id, DraftStatus::from_receipt_code(&r.code)) {
         // Receipts of one filing arrive in cursor order, but an answer's

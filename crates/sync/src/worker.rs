@@ -18,6 +18,11 @@
 //!   probe politely (backoff) until it answers, then resume;
 //! - any other 4xx: permanent, the entry fails with the server's reasons and
 //!   the rest of the queue goes on.
+//!
+//! Conflict checks: an `M` receipt notes in the database, with the receipt,
+//! that its filing must be read back (`conflict_checks`). The worker reads
+//! due checks after each pull and drops one only once the versions were
+//! compared; failed reads back off like entries and survive a restart.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,7 +31,8 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use chrono::{DateTime, Utc};
 use portdesk_api::{AmendmentAnswer, ErrorBody, FilingView, Receipt};
 use portdesk_store::{
-    AttemptResult, EntryState, NewReceipt, OutboxCounts, OutboxEntry, Outcome, Store, StoredReceipt,
+    AttemptResult, ConflictCheck, EntryState, NewReceipt, OutboxCounts, OutboxEntry, Outcome,
+    Store, StoreError, StoredReceipt,
 };
 use rand::Rng;
 use tokio::sync::Semaphore;
@@ -47,10 +53,6 @@ pub const FINAL_RECEIPT_CODES: &[&str] = &["R", "E", "SpE", "SpK", "COO-A", "COO
 
 /// Path ending of amendment entries (`POST /v1/declarations/{seq_no}/amendments`).
 const AMENDMENTS_SUFFIX: &str = "/amendments";
-
-/// Receipt code saying a filing's document changed on the server (`M`,
-/// 修撤单已处理): the worker reads the filing back and compares.
-const DOCUMENT_CHANGED: &str = "M";
 
 /// Knobs of the worker. The defaults suit a desktop on a normal link.
 #[derive(Debug, Clone)]
@@ -132,6 +134,8 @@ pub struct SyncSummary {
     pub receipts: Vec<(String, u64)>,
     /// Delivered filings still waiting for a final receipt.
     pub awaiting_receipts: u64,
+    /// Changed filings (`M` receipts) not yet read back and compared.
+    pub conflict_checks: u64,
 }
 
 /// The outbox worker of one account.
@@ -150,9 +154,30 @@ pub struct Worker {
     probe_failures: u32,
     /// Held while running: one delivering worker per database.
     lease: Option<WorkerLease>,
-    /// Filings (draft, unified no.) an `M` receipt said changed, not yet
-    /// read back (the read failed): tried again after the next pull.
-    unchecked: Vec<(Uuid, String)>,
+}
+
+/// How reading a changed filing back ended.
+enum ReadBack {
+    /// The versions were compared (a conflict recorded, or none): done.
+    Compared,
+    /// Not read: try again. `counts`: a failure for the backoff (not offline
+    /// or an expired token, which are due again at once); `not_before`: the
+    /// server's `Retry-After`.
+    Failed {
+        error: String,
+        counts: bool,
+        not_before: Option<Duration>,
+    },
+}
+
+impl ReadBack {
+    fn failed(error: impl Into<String>) -> Self {
+        ReadBack::Failed {
+            error: error.into(),
+            counts: true,
+            not_before: None,
+        }
+    }
 }
 
 impl Worker {
@@ -175,7 +200,6 @@ impl Worker {
             pull_requested: true,
             probe_failures: 0,
             lease: None,
-            unchecked: Vec::new(),
         }
     }
 
@@ -201,12 +225,13 @@ impl Worker {
         loop {
             let counts = self.store.outbox_counts().await?;
             if counts.pending() == 0 {
-                // Everything delivered: only receipts are missing, if any.
+                // Everything delivered: only receipts (and reading back
+                // filings they said changed) are missing, if any.
                 let awaiting = self
                     .store
                     .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                     .await?;
-                if awaiting == 0 {
+                if awaiting == 0 && self.store.next_conflict_check_at().await?.is_none() {
                     return self.summary().await;
                 }
             }
@@ -236,7 +261,8 @@ impl Worker {
             if self.token.is_none() {
                 self.login().await?;
             }
-            self.pull_receipts().await
+            self.pull_receipts().await?;
+            self.run_conflict_checks().await
         }
         .await;
         self.lease = None;
@@ -279,6 +305,7 @@ impl Worker {
                 .store
                 .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                 .await?,
+            conflict_checks: self.store.conflict_checks().await?.len() as u64,
         })
     }
 
@@ -295,6 +322,11 @@ impl Worker {
                 requeued,
                 "entries with an unknown outcome will be resent with their key"
             );
+        }
+        // Changed filings a previous run could not read back: try now.
+        let checks = self.store.conflict_checks_due_now().await?;
+        if checks > 0 {
+            tracing::info!(checks, "changed filings still to be read back");
         }
         if self.token.is_none() {
             self.token = self.creds.get(&self.account, SecretKind::Token)?;
@@ -326,7 +358,8 @@ impl Worker {
         if pull_due {
             self.pull_receipts().await?;
         }
-        if sent > 0 {
+        self.run_conflict_checks().await?;
+        if sent > 0 || !self.online {
             return Ok(Duration::ZERO);
         }
         // Nothing was due: sleep until the next entry is, or the next poll.
@@ -334,7 +367,14 @@ impl Worker {
             .last_pull
             .map(|t| self.config.receipt_poll.saturating_sub(t.elapsed()))
             .unwrap_or_default();
-        let until_due = match self.store.next_due_at().await? {
+        let next_due = match (
+            self.store.next_due_at().await?,
+            self.store.next_conflict_check_at().await?,
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let until_due = match next_due {
             Some(at) => (at - Utc::now()).to_std().unwrap_or_default(),
             None => self.config.receipt_poll,
         };
@@ -528,8 +568,8 @@ impl Worker {
         }
     }
 
-    /// Reports newly stored receipts, and checks the filings an `M` receipt
-    /// says changed on the server (an amendment, by us or by customs).
+    /// Reports newly stored receipts. An `M` among them already noted its
+    /// conflict check in the same transaction; the turn reads it back.
     async fn receipts_stored(&mut self, stored: &[StoredReceipt]) -> Result<(), SyncError> {
         for r in stored {
             (self.sink)(&SyncEvent::Receipt {
@@ -539,14 +579,44 @@ impl Worker {
                 code: r.receipt.code.clone(),
             });
         }
-        for r in stored {
-            if let (Some(draft_id), DOCUMENT_CHANGED) = (r.draft_id, r.receipt.code.as_str()) {
-                self.unchecked.push((draft_id, r.receipt.seq_no.clone()));
+        Ok(())
+    }
+
+    /// Reads back the due changed filings (`M` receipts), each once; a read
+    /// that fails is rescheduled in the database, with backoff when it was
+    /// the server's fault, never guessed.
+    async fn run_conflict_checks(&mut self) -> Result<(), SyncError> {
+        for check in self.store.due_conflict_checks(Utc::now()).await? {
+            if !self.online || self.token.is_none() {
+                // Offline or logged out meanwhile: the rest stay due.
+                break;
             }
-        }
-        for (draft_id, seq_no) in std::mem::take(&mut self.unchecked) {
-            if !self.check_server_version(draft_id, &seq_no).await? {
-                self.unchecked.push((draft_id, seq_no));
+            match self.check_server_version(&check).await? {
+                ReadBack::Compared => {
+                    self.store.conflict_check_done(&check).await?;
+                }
+                ReadBack::Failed {
+                    error,
+                    counts,
+                    not_before,
+                } => {
+                    let now = Utc::now();
+                    let next = if counts {
+                        now + self
+                            .backoff(check.failures + 1)
+                            .max(not_before.unwrap_or_default())
+                    } else {
+                        now
+                    };
+                    tracing::warn!(
+                        seq_no = check.seq_no,
+                        error,
+                        "could not read the changed filing back; will try again"
+                    );
+                    self.store
+                        .conflict_check_failed(&check, next, &error, counts)
+                        .await?;
+                }
             }
         }
         Ok(())
@@ -555,56 +625,89 @@ impl Worker {
     /// Reads the server's version of a filing and records a conflict when it
     /// is neither the revision last delivered nor the draft as it is now:
     /// someone else (customs, another clerk) changed it. Both versions stay;
-    /// the clerk chooses. Returns false when the filing could not be read
-    /// (it is tried again later, never guessed).
-    async fn check_server_version(
-        &mut self,
-        draft_id: Uuid,
-        seq_no: &str,
-    ) -> Result<bool, SyncError> {
+    /// the clerk chooses.
+    async fn check_server_version(&mut self, check: &ConflictCheck) -> Result<ReadBack, SyncError> {
         let Some(token) = self.token.clone() else {
-            return Ok(false);
+            return Ok(ReadBack::Failed {
+                error: "not_logged_in".to_owned(),
+                counts: false,
+                not_before: None,
+            });
         };
+        let seq_no = check.seq_no.as_str();
         let (result, log) = self.client.get_filing(&token, seq_no).await;
         self.store.append_log(&log).await?;
-        let view = match result {
-            Ok(a) if a.status == 200 => match serde_json::from_slice::<FilingView>(&a.body) {
+        let answer = match result {
+            Ok(a) => a,
+            Err(TransportError::Offline(reason)) => {
+                self.go_offline(reason);
+                return Ok(ReadBack::Failed {
+                    error: "offline".to_owned(),
+                    counts: false,
+                    not_before: None,
+                });
+            }
+            Err(TransportError::Dropped(_)) => return Ok(ReadBack::failed("connection_dropped")),
+        };
+        let view = match client::classify(&answer) {
+            Verdict::Done(_) => match serde_json::from_slice::<FilingView>(&answer.body) {
                 Ok(v) => v,
                 Err(e) => {
-                    // Not worth stopping every delivery for: logged, kept
-                    // for the next pull.
+                    // Not worth stopping every delivery for: logged, tried
+                    // again later.
                     tracing::warn!(error = %e, seq_no, "unreadable filing answer");
-                    return Ok(false);
+                    return Ok(ReadBack::failed("unreadable_answer"));
                 }
             },
-            Ok(a) => {
-                tracing::warn!(status = a.status, seq_no, "could not read the filing back");
-                return Ok(false);
+            Verdict::Reauthenticate => {
+                // The next turn logs in again; the check is due at once.
+                self.token = None;
+                self.creds.delete(&self.account, SecretKind::Token).ok();
+                return Ok(ReadBack::Failed {
+                    error: "token_expired".to_owned(),
+                    counts: false,
+                    not_before: None,
+                });
             }
-            Err(e) => {
-                tracing::warn!(
-                    error = e.message(),
-                    seq_no,
-                    "could not read the filing back"
-                );
-                return Ok(false);
+            Verdict::Retry { code, retry_after } => {
+                return Ok(ReadBack::Failed {
+                    error: code,
+                    counts: true,
+                    not_before: retry_after,
+                })
             }
+            // A refusal (404, 403 …) is no answer to compare with either:
+            // kept, tried again with backoff.
+            Verdict::Failed(body) => return Ok(ReadBack::failed(body.code)),
         };
-        let Some(delivered) = self.store.last_delivered(draft_id).await? else {
-            return Ok(true);
-        };
-        let base = self.store.revision(draft_id, delivered.revision).await?;
-        if view.declaration == base {
-            return Ok(true);
+        let draft_id = check.draft_id;
+        let compared = async {
+            let Some(delivered) = self.store.last_delivered(draft_id).await? else {
+                return Ok(());
+            };
+            let base = self.store.revision(draft_id, delivered.revision).await?;
+            if view.declaration == base {
+                return Ok(());
+            }
+            let (_, current) = self.store.get_declaration(draft_id).await?;
+            if view.declaration == current {
+                return Ok(());
+            }
+            self.store
+                .record_conflict(draft_id, seq_no, delivered.revision, &view.declaration)
+                .await
+                .map(|_| ())
         }
-        let (_, current) = self.store.get_declaration(draft_id).await?;
-        if view.declaration == current {
-            return Ok(true);
+        .await;
+        match compared {
+            Ok(()) => Ok(ReadBack::Compared),
+            // The draft is gone (trash emptied): nothing left to compare with.
+            Err(e @ (StoreError::NotFound { .. } | StoreError::RevisionNotFound { .. })) => {
+                tracing::warn!(error = %e, seq_no, "changed filing has no local draft left");
+                Ok(ReadBack::Compared)
+            }
+            Err(e) => Err(e.into()),
         }
-        self.store
-            .record_conflict(draft_id, seq_no, delivered.revision, &view.declaration)
-            .await?;
-        Ok(true)
     }
 
     /// Logs in with the stored password and keeps the token (memory and
@@ -646,6 +749,8 @@ impl Worker {
                 self.online = true;
                 self.pull_requested = true;
                 self.probe_failures = 0;
+                // Reads that failed while away are worth a try at once.
+                self.store.conflict_checks_due_now().await?;
                 (self.sink)(&SyncEvent::Online);
                 Ok(Duration::ZERO)
             }

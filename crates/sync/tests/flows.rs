@@ -1,7 +1,8 @@
 //! Filing flows against the real mock-window process: one worker per
 //! database (the lease), receipts inside answers reported, the two-step
 //! complete declaration, amendments with their "no error recorded" answer,
-//! and conflicts when customs changes a filing.
+//! conflicts when customs changes a filing, and the read-back of a changed
+//! filing surviving a worker that stopped before it succeeded.
 
 mod common;
 
@@ -23,6 +24,17 @@ use common::*;
 type Events = Arc<Mutex<Vec<SyncEvent>>>;
 
 fn worker(drafts: &Drafts, mock: &Mock, lease_wait: Duration) -> (Worker, Events) {
+    worker_with(drafts, mock, lease_wait, |_| {})
+}
+
+/// A worker whose events also go to `hook`, which runs on the worker's task
+/// at the moment the event is raised (before the worker goes on).
+fn worker_with(
+    drafts: &Drafts,
+    mock: &Mock,
+    lease_wait: Duration,
+    hook: impl Fn(&SyncEvent) + Send + Sync + 'static,
+) -> (Worker, Events) {
     let account = Account::new(&mock.base, BROKER, OPERATOR);
     let creds = Arc::new(MemoryStore::new());
     creds
@@ -36,7 +48,10 @@ fn worker(drafts: &Drafts, mock: &Mock, lease_wait: Duration) -> (Worker, Events
         ..SyncConfig::default()
     };
     let w = Worker::new(drafts.store().clone(), account, creds, config).on_event(Arc::new(
-        move |e: &SyncEvent| sink.lock().unwrap().push(e.clone()),
+        move |e: &SyncEvent| {
+            sink.lock().unwrap().push(e.clone());
+            hook(e);
+        },
     ));
     (w, events)
 }
@@ -372,4 +387,122 @@ async fn cli_queues_amendments_and_refuses_an_early_complete() {
         drafts.get(id).await.unwrap().declaration.head.remarks,
         "更正"
     );
+}
+
+/// Changes the mock's fault knobs from synchronous code (an event hook): a
+/// thread of its own with its own runtime, joined before returning.
+fn update_faults_blocking(base: &str, change: impl FnOnce(&mut serde_json::Value) + Send) {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let http = reqwest::Client::new();
+                    let url = format!("{base}/control/faults");
+                    let mut settings: serde_json::Value =
+                        http.get(&url).send().await.unwrap().json().await.unwrap();
+                    change(&mut settings);
+                    let r = http.put(&url).json(&settings).send().await.unwrap();
+                    assert_eq!(r.status(), 200);
+                });
+            })
+            .join()
+            .unwrap();
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_read_back_of_a_customs_change_is_done_by_the_next_worker() {
+    let mock = Mock::start(&["--review-pace-ms", "20"]);
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = open_drafts(dir.path()).await;
+    let csn = create_and_file(&drafts, 1).await.remove(0);
+    let id = drafts
+        .store()
+        .find_by_client_seq_no(&csn)
+        .await
+        .unwrap()
+        .unwrap();
+    let (mut w, _) = worker(&drafts, &mock, Duration::ZERO);
+    w.run_until_idle(Duration::from_secs(60)).await.unwrap();
+    drop(w);
+    let http = reqwest::Client::new();
+    let token = mock.token(&http).await;
+    let filing = mock.filings_of(&http, &token, &csn).await.remove(0);
+    let seq_no = filing["seq_no"].as_str().unwrap().to_owned();
+
+    // Customs changes the conveyance (an M receipt follows).
+    let r = http
+        .post(format!("{}/control/declarations/{seq_no}/amend", mock.base))
+        .json(&serde_json::json!({"changes": [{"field": "head.conveyance_name", "value": "COSCO TIANJIN"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // The moment the M receipt is stored (its event), every read starts
+    // failing with 503: the receipt is kept and the cursor moves past it,
+    // but the filing cannot be read back.
+    let base = mock.base.clone();
+    let (mut first, first_events) = worker_with(&drafts, &mock, Duration::ZERO, move |e| {
+        if matches!(e, SyncEvent::Receipt { code, .. } if code == "M") {
+            update_faults_blocking(&base, |f| {
+                f["error_5xx_rate"] = 1.0.into();
+                f["apply_to_reads"] = true.into();
+            });
+        }
+    });
+    first.pull_now().await.unwrap();
+    assert_eq!(receipt_codes(&first_events, &csn), ["M"]);
+    assert!(drafts.conflicts(id).await.unwrap().is_empty());
+    let pending = drafts.store().conflict_checks().await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(
+        (
+            pending[0].draft_id,
+            pending[0].seq_no.as_str(),
+            pending[0].failures,
+            pending[0].last_error.as_deref()
+        ),
+        (id, seq_no.as_str(), 1, Some("service_unavailable"))
+    );
+    // The worker stops before any retry.
+    drop(first);
+
+    // The server recovers; a new worker (a new process, as far as the
+    // database can tell: nothing in memory) reads the filing back.
+    update_faults_blocking(&mock.base, |f| {
+        f["error_5xx_rate"] = 0.0.into();
+        f["apply_to_reads"] = false.into();
+    });
+    let (mut second, second_events) = worker(&drafts, &mock, Duration::ZERO);
+    let summary = second
+        .run_until_idle(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(summary.conflict_checks, 0);
+    // It did not hear of the change again: the check came from the database.
+    assert!(receipt_codes(&second_events, &csn).is_empty());
+    let conflicts = drafts.conflicts(id).await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].server.head.conveyance_name, "COSCO TIANJIN");
+    assert_eq!(conflicts[0].seq_no, seq_no);
+    assert!(drafts.store().conflict_checks().await.unwrap().is_empty());
+    // Both reads are on record: the refused one and the one that compared.
+    let reads: Vec<Option<u16>> = drafts
+        .store()
+        .message_log(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| {
+            l.path == format!("/v1/declarations/{seq_no}")
+                && l.direction == portdesk_store::LogDirection::Response
+        })
+        .map(|l| l.status)
+        .collect();
+    assert_eq!(reads, [Some(503), Some(200)]);
 }
