@@ -1,6 +1,7 @@
 // Dev-only harness: the real UI over an in-memory backend (mockIPC), so the
 // UI can be seen in a plain browser. Hash options: #editor opens a sample
-// draft, #en switches to English, #list-trash shows the trash.
+// draft, #filed shows it filed (receipts, an amendment, a conflict), #en switches
+// to English, #list-trash shows the trash.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { FakeBackend } from './fake-backend';
 
@@ -71,7 +72,57 @@ for (let i = 0; i < 58; i++) {
   });
 }
 
-mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));
+// #filed: the first draft as filed, released and then changed by customs —
+// receipts, an amendment and a conflict, to look at the editor's side column.
+const filed = location.hash.includes('filed');
+const at = (m: number) => new Date(Date.UTC(2026, 10, 27, 5, m)).toISOString();
+function filedAnswer(cmd: string, args: Record<string, unknown>): unknown {
+  if (!filed || (args.id ?? args.draftId) !== firstId) return undefined;
+  const receipt = (code: string, m: number, zh: string, en: string) => ({
+    code, seq_no: 'E09002026000000001', entry_id: null, issued_at: at(m), message_zh: zh, message_en: en, reasons: [],
+  });
+  switch (cmd) {
+    case 'draft_receipts':
+      return {
+        outbox: [{
+          seq: 1, draft_id: firstId, revision: 2, client_seq_no: 'c1', state: 'done', attempts: 1, next_attempt_at: at(1),
+          last_error: null, failure: null, seq_no: 'E09002026000000001', http_status: 200,
+        }],
+        receipts: [
+          receipt('L', 2, '入海关预录入库', 'Entered into the customs pre-entry store'),
+          receipt('G', 3, '审结', 'Review completed'),
+          receipt('P', 4, '放行', 'Released'),
+          receipt('M', 5, '修撤单已处理，报关单内容已变更', 'Amendment processed; the declaration changed'),
+          receipt('R', 6, '结关', 'Closed'),
+          receipt('M', 7, '修撤单已处理，报关单内容已变更', 'Amendment processed; the declaration changed'),
+        ],
+      };
+    case 'draft_amendments':
+      return [{
+        amendment_id: 'a1', seq_no: 'E09002026000000001', reason: 'import_date_change',
+        changes: [{ field: 'head.ie_date', value: '20261110' }], note: '', created_at: at(5), state: 'done', no_error_recorded: true,
+      }];
+    case 'filing_deadline':
+      return null;
+    case 'draft_conflicts':
+      return [{
+        id: 1, draft_id: firstId, seq_no: 'E09002026000000001', base_revision: 2, detected_at: at(7), local: null, server: null,
+        differences: [
+          { field: 'head.conveyance_name', local: 'COSCO SHIPPING ARIES', server: 'COSCO TIANJIN' },
+          { field: 'head.trade_name', local: '大连华远进出口有限公司', server: '大连华远进出口集团有限公司' },
+          { field: 'lines[0].quantity', local: '120', server: '118' },
+        ],
+      }];
+    default:
+      return undefined;
+  }
+}
+
+mockIPC((cmd, args) => {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const answer = filedAnswer(cmd, a);
+  return answer !== undefined ? answer : backend.handle(cmd, a);
+});
 
 const hash = location.hash;
 if (hash.includes('en')) localStorage.setItem('portdesk.locale', 'en');

@@ -106,7 +106,10 @@ describe('Editor', () => {
     expect(document.querySelector('[data-problem-for="lines[1].commodity_code"]')).toBeNull();
 
     const panel = screen.getByTestId('problems-panel');
-    const items = within(panel).getAllByRole('button');
+    // The problem entries (the heading's fold button is a button too).
+    const items = within(panel)
+      .getAllByRole('button')
+      .filter((b) => b.hasAttribute('data-problem-index'));
     expect(items.map((b) => b.getAttribute('data-problem-field'))).toEqual([
       'head.net_weight',
       'lines[0].commodity_code',
@@ -122,7 +125,9 @@ describe('Editor', () => {
     const { id } = setup();
     await open(id);
     const user = userEvent.setup();
-    const items = within(screen.getByTestId('problems-panel')).getAllByRole('button');
+    const items = within(screen.getByTestId('problems-panel'))
+      .getAllByRole('button')
+      .filter((b) => b.hasAttribute('data-problem-index'));
     await user.click(items[1]);
     expect(document.activeElement).toBe(field('lines[0].commodity_code'));
     items[0].focus();

@@ -82,14 +82,39 @@ export function fieldLabelKey(path: string, ie?: IeFlag): MessageKey | null {
   return hasKey(base) ? base : null;
 }
 
-/** A human name for a field path, e.g. "第 3 项 商品编号" / "Line 3 Commodity code". */
-export function fieldName(path: string, ie?: IeFlag): string {
+/** Party fields (收发货人 etc.) share their labels ("名称", "海关编码"); the editor tells
+    them apart by a group heading, so names outside the form carry that group. */
+function partyGroupKey(path: string, ie?: IeFlag): MessageKey | null {
+  const m = /^head\.(?:(trade|owner|agent)_(?:scc|code|name)|(overseas)_(?:name|address|aeo))$/.exec(path);
+  if (!m) return null;
+  const party = m[1] ?? m[2];
+  if (party === 'agent') return 'editor.group.agent';
+  const base = `editor.group.${party}`;
+  return ie && hasKey(`${base}@${ie}`) ? (`${base}@${ie}` as MessageKey) : (base as MessageKey);
+}
+
+function fieldNameIn(locale: Locale, path: string, ie?: IeFlag): string {
   const key = fieldLabelKey(path, ie);
-  const label = key ? t(key) : path;
-  const m = /^(lines|containers|documents|edocs)\[(\d+)\]/.exec(path);
-  if (!m) return label;
-  const n = Number(m[2]) + 1;
-  return current === 'en' ? `#${n} ${label}` : `第${n}行 ${label}`;
+  const parts: string[] = [];
+  const row = /^(lines|containers|documents|edocs)\[(\d+)\]/.exec(path);
+  if (row) parts.push(locale === 'en' ? `#${Number(row[2]) + 1}` : `第${Number(row[2]) + 1}行`);
+  const group = key ? partyGroupKey(path, ie) : null;
+  if (group) parts.push(lookup(locale, group));
+  parts.push(key ? lookup(locale, key) : path);
+  return parts.join(' ');
+}
+
+/** A human name for a field path, e.g. "第3行 商品编号" / "#3 Commodity code",
+    "境内发货人 名称"; the path itself when the field has no label. */
+export function fieldName(path: string, ie?: IeFlag): string {
+  return fieldNameIn(current, path, ie);
+}
+
+/** A field's name as the editor labels it: the current language large, the other
+    small; `null` for a path without a label (show the path then). */
+export function fieldLabels(path: string, ie?: IeFlag): { main: string; sub: string } | null {
+  if (!fieldLabelKey(path, ie)) return null;
+  return { main: fieldNameIn(current, path, ie), sub: fieldNameIn(current === 'en' ? 'zh-CN' : 'en', path, ie) };
 }
 
 /** A problem's message in the current language. */
