@@ -91,6 +91,8 @@ pub enum SyncEventPayload {
         seq_no: String,
         code: String,
     },
+    /// Customs (or another clerk) changed a filing; both versions are kept.
+    Conflict { draft_id: String, seq_no: String },
     /// Online / offline / signed out changed.
     State { state: OnlineState },
     /// The worker stopped on an error (e.g. `worker_busy`, `login_failed`).
@@ -127,6 +129,10 @@ impl SyncEventPayload {
                 draft_id: draft_id.map(|d| d.to_string()),
                 seq_no: seq_no.clone(),
                 code: code.clone(),
+            },
+            SyncEvent::Conflict { draft_id, seq_no } => SyncEventPayload::Conflict {
+                draft_id: draft_id.to_string(),
+                seq_no: seq_no.clone(),
             },
             SyncEvent::Online => SyncEventPayload::State {
                 state: OnlineState::Online,

@@ -4,6 +4,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import FilingActions from '../src/lib/components/FilingActions.svelte';
 import ConflictBanner from '../src/lib/components/ConflictBanner.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
+import { dispatchSyncEventForTests, resetSyncForTests } from '../src/lib/sync.svelte';
 import type { AmendmentView, ConflictView, Declaration, DraftView, FilingDeadline } from '../src/lib/bindings';
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -191,6 +192,31 @@ describe('ConflictBanner', () => {
     const call = calls.find((c) => c.cmd === 'resolve_conflict')!;
     expect(call.args).toEqual({ conflictId: 3, choice: 'server' });
     await waitFor(() => expect(screen.queryByTestId('conflict-banner')).toBeNull());
+  });
+});
+
+describe('ConflictBanner and the worker', () => {
+  beforeEach(() => {
+    resetSyncForTests();
+    setLocale('zh-CN');
+  });
+
+  it('appears when the worker reports a conflict recorded after the receipt', async () => {
+    let open: ConflictView[] = [];
+    mockIPC((cmd) => {
+      if (cmd === 'draft_conflicts') return open;
+      if (cmd.startsWith('plugin:event')) return 0;
+      throw { code: 'internal', message: cmd, field: null };
+    });
+    render(ConflictBanner, { props: { draftId: 'd1', onresolved: () => {} } });
+    // The M receipt arrives first; the read-back has not compared yet.
+    dispatchSyncEventForTests({ kind: 'receipt', client_seq_no: 'C1', draft_id: 'd1', seq_no: 'S1', code: 'M' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId('conflict-banner')).toBeNull();
+    // Then the worker records the conflict and says so.
+    open = conflictWith([{ field: 'head.conveyance_name', local: 'SITC DALIAN', server: 'COSCO TIANJIN' }]);
+    dispatchSyncEventForTests({ kind: 'conflict', draft_id: 'd1', seq_no: 'S1' });
+    expect(await screen.findByTestId('conflict-banner')).toBeTruthy();
   });
 });
 

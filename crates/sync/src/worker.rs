@@ -115,6 +115,10 @@ pub enum SyncEvent {
         seq_no: String,
         code: String,
     },
+    /// The server's version of a filing differs from the local one and was
+    /// kept beside it: the clerk must choose (recorded after the `M`
+    /// receipt that announced the change, so views reload on this too).
+    Conflict { draft_id: Uuid, seq_no: String },
     /// The server answers again.
     Online,
     /// The server cannot be reached; the queue is paused.
@@ -695,8 +699,12 @@ impl Worker {
             }
             self.store
                 .record_conflict(draft_id, seq_no, delivered.revision, &view.declaration)
-                .await
-                .map(|_| ())
+                .await?;
+            (self.sink)(&SyncEvent::Conflict {
+                draft_id,
+                seq_no: seq_no.to_owned(),
+            });
+            Ok(())
         }
         .await;
         match compared {

@@ -72,6 +72,16 @@ fn receipt_codes(events: &Events, csn: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many times the worker reported a conflict recorded for `draft`.
+fn conflict_events(events: &Events, draft: Uuid) -> usize {
+    events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, SyncEvent::Conflict { draft_id, .. } if *draft_id == draft))
+        .count()
+}
+
 async fn new_draft(drafts: &Drafts, mut d: Declaration) -> Uuid {
     let id = Uuid::now_v7();
     d.client_seq_no = client_seq_no_for(id);
@@ -252,7 +262,7 @@ async fn amendments_and_customs_changes_end_as_choices_not_losses() {
         "not_filed"
     );
     drafts.file(&[id]).await.unwrap();
-    let (mut w, _) = worker(&drafts, &mock, Duration::ZERO);
+    let (mut w, events) = worker(&drafts, &mock, Duration::ZERO);
     w.run_until_idle(Duration::from_secs(60)).await.unwrap();
 
     // An unknown field is refused before anything is written, by name.
@@ -317,6 +327,8 @@ async fn amendments_and_customs_changes_end_as_choices_not_losses() {
     let fields: Vec<&str> = c.differences.iter().map(|d| d.field.as_str()).collect();
     assert!(fields.contains(&"head.conveyance_name"), "{fields:?}");
     assert!(fields.contains(&"head.voyage_no"), "{fields:?}");
+    // Views that show conflicts hear of it (it is recorded after the M).
+    assert_eq!(conflict_events(&events, id), 1);
     // Pulling again finds the same conflict, not a second one.
     w.pull_now().await.unwrap();
     assert_eq!(drafts.conflicts(id).await.unwrap().len(), 1);
@@ -490,6 +502,7 @@ async fn a_failed_read_back_of_a_customs_change_is_done_by_the_next_worker() {
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0].server.head.conveyance_name, "COSCO TIANJIN");
     assert_eq!(conflicts[0].seq_no, seq_no);
+    assert_eq!(conflict_events(&second_events, id), 1);
     assert!(drafts.store().conflict_checks().await.unwrap().is_empty());
     // Both reads are on record: the refused one and the one that compared.
     let reads: Vec<Option<u16>> = drafts

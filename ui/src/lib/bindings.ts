@@ -644,7 +644,7 @@ export type SyncEventPayload = { "kind": "entry", outbox_seq: number, draft_id: 
 /**
  * RFC 3339; on `retry_wait`.
  */
-next_attempt_at: string | null, error: string | null, } | { "kind": "receipt", client_seq_no: string, draft_id: string | null, seq_no: string, code: string, } | { "kind": "state", state: OnlineState, } | { "kind": "stopped", error: ApiError, };
+next_attempt_at: string | null, error: string | null, } | { "kind": "receipt", client_seq_no: string, draft_id: string | null, seq_no: string, code: string, } | { "kind": "conflict", draft_id: string, seq_no: string, } | { "kind": "state", state: OnlineState, } | { "kind": "stopped", error: ApiError, };
 
 export type DeadlineState = "open" | "reminder" | "overdue" | "completed";
 

@@ -86,3 +86,8 @@ export function resetSyncForTests(): void {
   state.status = null;
   state.error = null;
 }
+
+/** For tests: deliver an event as the worker would. */
+export function dispatchSyncEventForTests(event: SyncEventPayload): void {
+  dispatch(event);
+}
