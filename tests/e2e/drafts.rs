@@ -10,11 +10,7 @@ async fn declaration_is_validated_autosaved_and_survives_a_restart() {
 
     // First run: create an export declaration and type into it.
     let client = launch(data.path()).await;
-    wait_for(&client, "[data-testid=\"new-export\"]")
-        .await
-        .click()
-        .await
-        .expect("new export declaration");
+    click(&client, "new-export").await;
     type_into(&client, "head.trade_name", "大连海融钢铁贸易有限公司").await;
     // One character off the check character: GB 32100 checksum fails.
     type_into(&client, "head.trade_scc", "91210200MA0QF6XY7A").await;

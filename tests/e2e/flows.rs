@@ -72,11 +72,7 @@ async fn amendment_is_tolerated_and_a_customs_change_is_a_choice() {
         .click()
         .await
         .expect("open the draft");
-    wait_for(&client, "[data-testid=\"declare\"]")
-        .await
-        .click()
-        .await
-        .expect("press declare");
+    click(&client, "declare").await;
 
     // Delivered: the amend button appears. Amend the import date.
     wait_for(&client, "[data-testid=\"filing-amend\"]:not([disabled])")
@@ -89,11 +85,7 @@ async fn amendment_is_tolerated_and_a_customs_change_is_a_choice() {
         .send_keys("20261110")
         .await
         .expect("type the new date");
-    wait_for(&client, "[data-testid=\"confirm\"]")
-        .await
-        .click()
-        .await
-        .expect("submit the amendment");
+    click(&client, "confirm").await;
     eventually("the amendment to be answered as tolerated", || async {
         let t = client
             .find(Locator::Css("[data-testid=\"amendment-answer\"]"))
@@ -144,11 +136,7 @@ async fn amendment_is_tolerated_and_a_customs_change_is_a_choice() {
     );
     screenshot(&client, "flows-02-conflict.png").await;
 
-    wait_for(&client, "[data-testid=\"conflict-take-server\"]")
-        .await
-        .click()
-        .await
-        .expect("take the server's version");
+    click(&client, "conflict-take-server").await;
     eventually(
         "the banner to go and the field to show the server's value",
         || async {

@@ -123,11 +123,7 @@ async fn declared_draft_is_released_and_the_timeline_shows_p() {
     screenshot(&client, "sync-01-released-timeline.png").await;
 
     // The drafts list shows the new status; the sync panel shows it delivered.
-    wait_for(&client, "[data-testid=\"back\"]")
-        .await
-        .click()
-        .await
-        .expect("back to the list");
+    click(&client, "back").await;
     let badge = wait_for(
         &client,
         &format!(
@@ -141,11 +137,7 @@ async fn declared_draft_is_released_and_the_timeline_shows_p() {
         .expect("badge text")
         .unwrap_or_default()
         .is_empty());
-    wait_for(&client, "[data-testid=\"nav-sync\"]")
-        .await
-        .click()
-        .await
-        .expect("open the sync page");
+    click(&client, "nav-sync").await;
     wait_for(&client, "[data-testid=\"outbox-row\"][data-state=\"done\"]").await;
     wait_for(
         &client,
@@ -155,22 +147,11 @@ async fn declared_draft_is_released_and_the_timeline_shows_p() {
     screenshot(&client, "sync-02-sync-panel.png").await;
 
     // Signing out deletes the secrets from the keyring.
-    wait_for(&client, "[data-testid=\"account\"]")
-        .await
-        .click()
-        .await
-        .expect("open the account dialog");
-    wait_for(&client, "[data-testid=\"logout\"]")
-        .await
-        .click()
-        .await
-        .expect("sign out");
+    click(&client, "account").await;
+    click(&client, "logout").await;
     eventually("the header to show signed out", || async {
-        let el = client
-            .find(Locator::Css("[data-testid=\"online-state\"]"))
-            .await
-            .ok()?;
-        (el.attr("data-state").await.ok().flatten()? == "signed_out").then_some(())
+        (attr(&client, "[data-testid=\"online-state\"]", "data-state").await? == "signed_out")
+            .then_some(())
     })
     .await;
     for kind in [SecretKind::Password, SecretKind::Token] {

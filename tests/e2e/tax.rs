@@ -66,11 +66,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     log_in_as(&client, &mock.base, FORWARDER).await;
 
     // Logging in syncs the guarantees: the page shows the seeded quota.
-    wait_for(&client, "[data-testid=\"nav-guarantees\"]")
-        .await
-        .click()
-        .await
-        .expect("open the guarantees page");
+    click(&client, "nav-guarantees").await;
     eventually("the guarantees to be synced", || async {
         quota_left(&client).await.filter(|q| q == LEFT_BEFORE)
     })
@@ -78,11 +74,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     screenshot(&client, "tax-01-guarantees-before.png").await;
 
     // Choose summary tax on the bank letter in the editor's tax panel.
-    wait_for(&client, "[data-testid=\"nav-drafts\"]")
-        .await
-        .click()
-        .await
-        .expect("back to the drafts");
+    click(&client, "nav-drafts").await;
     wait_for(&client, &format!("[data-draft-id=\"{id}\"] td.c-title"))
         .await
         .click()
@@ -118,11 +110,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     screenshot(&client, "tax-02-summary-tax-chosen.png").await;
 
     // Declare; the mock releases it (P).
-    wait_for(&client, "[data-testid=\"declare\"]")
-        .await
-        .click()
-        .await
-        .expect("press declare");
+    click(&client, "declare").await;
     wait_for(
         &client,
         "[data-testid=\"receipt-timeline\"] [data-testid=\"receipt\"][data-code=\"P\"]",
@@ -130,11 +118,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     .await;
 
     // The release reserved the duty estimate: the page shows less quota left.
-    wait_for(&client, "[data-testid=\"nav-guarantees\"]")
-        .await
-        .click()
-        .await
-        .expect("open the guarantees page again");
+    click(&client, "nav-guarantees").await;
     eventually("the quota to show the reservation", || async {
         quota_left(&client)
             .await
@@ -144,21 +128,13 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     screenshot(&client, "tax-03-guarantees-after-release.png").await;
 
     // Pay the duties (缴纳税款) from the tax panel: the quota comes back.
-    wait_for(&client, "[data-testid=\"nav-drafts\"]")
-        .await
-        .click()
-        .await
-        .expect("back to the drafts again");
+    click(&client, "nav-drafts").await;
     wait_for(&client, &format!("[data-draft-id=\"{id}\"] td.c-title"))
         .await
         .click()
         .await
         .expect("open the released draft");
-    wait_for(&client, "[data-testid=\"tax-pay\"]")
-        .await
-        .click()
-        .await
-        .expect("press pay duties");
+    click(&client, "tax-pay").await;
     let paid = wait_for(&client, "[data-testid=\"tax-paid\"]").await;
     let text = paid
         .prop("textContent")
@@ -167,11 +143,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
         .unwrap_or_default();
     assert!(text.contains("24003.99"), "{text}");
     screenshot(&client, "tax-04-duties-paid.png").await;
-    wait_for(&client, "[data-testid=\"nav-guarantees\"]")
-        .await
-        .click()
-        .await
-        .expect("open the guarantees page after paying");
+    click(&client, "nav-guarantees").await;
     eventually("the quota to be restored", || async {
         quota_left(&client).await.filter(|q| q == LEFT_BEFORE)
     })
