@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything and runs PortDesk: installs system and npm packages,
-# builds the app with the tauri CLI and starts it. Extra arguments go to the
+# builds the UI and the app (with `custom-protocol`: the UI embedded, as the
+# tauri CLI's `tauri build` does) and starts it. Extra arguments go to the
 # app (e.g. --data-dir DIR). Idempotent: later runs rebuild only what changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +11,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 "$root/scripts/setup.sh"
 
 echo "== building PortDesk (first build takes several minutes)"
-npx --no-install tauri build --debug --no-bundle --ci
+(cd ui && npm run --silent build) >/dev/null
+# The app and the mock Single Window in one build.
+cargo build --workspace --bins --features portdesk/custom-protocol
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
@@ -21,7 +24,6 @@ fi
 # No Single Window configured: start the mock one for this session, with its
 # state beside the app's data so filings survive a restart.
 if [ -z "${PORTDESK_SERVER_URL:-}" ]; then
-  cargo build -q -p portdesk-mock-window
   mock_dir="${PORTDESK_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/cn.portdesk.desktop}"
   mkdir -p "$mock_dir"
   "$target_dir/debug/mock-window" --db "$mock_dir/mock-window.db" >"$mock_dir/mock-window.log" 2>&1 &

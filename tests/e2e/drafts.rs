@@ -6,6 +6,7 @@ use crate::harness::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn declaration_is_validated_autosaved_and_survives_a_restart() {
+    let _window = own_window().await;
     let data = tempfile::tempdir().expect("temp data dir");
 
     // First run: create an export declaration and type into it.

@@ -59,6 +59,7 @@ async fn field_value(client: &Client, field: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn amendment_is_tolerated_and_a_customs_change_is_a_choice() {
+    let _window = own_window().await;
     let mock = MockWindow::start(FAST_REVIEW);
     let data = tempfile::tempdir().expect("temp data dir");
     let id = seed_advance(data.path()).await;

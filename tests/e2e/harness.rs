@@ -10,9 +10,21 @@ use serde_json::json;
 
 pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
-pub(crate) fn app_binary() -> String {
-    std::env::var("PORTDESK_E2E_APP")
-        .expect("PORTDESK_E2E_APP names the app binary (tests/e2e/run.sh sets it)")
+/// The app under test: `PORTDESK_E2E_APP`, else the `portdesk-app` built
+/// beside this test binary (the test run builds it with `custom-protocol`,
+/// so it serves the UI from `ui/dist` inside the binary).
+pub(crate) fn app_binary() -> PathBuf {
+    std::env::var_os("PORTDESK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| portdesk_testkit::binary("portdesk-app"))
+}
+
+/// There is one display and tauri-driver runs one session at a time: each
+/// test holds this for its whole run, so the e2e binary can run with the
+/// workspace's other tests under the default thread count.
+pub(crate) async fn own_window() -> tokio::sync::MutexGuard<'static, ()> {
+    static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    WINDOW.lock().await
 }
 
 pub(crate) fn artifacts_dir() -> PathBuf {
@@ -135,53 +147,24 @@ pub(crate) const OPERATOR: &str = "op01";
 pub(crate) const PASSWORD: &str = "demo1234";
 
 /// A real `mock-window` process on a free port with its own database;
-/// killed on drop. `PORTDESK_E2E_MOCK` names the binary (run.sh builds it).
+/// killed on drop. Its log goes to the artifacts dir.
 pub(crate) struct MockWindow {
     pub(crate) base: String,
-    child: std::process::Child,
-    _dir: tempfile::TempDir,
+    _process: portdesk_testkit::MockProcess,
 }
 
 impl MockWindow {
     pub(crate) fn start(extra: &[&str]) -> MockWindow {
-        use std::io::BufRead;
-        let binary = std::env::var_os("PORTDESK_E2E_MOCK")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/mock-window")
-            });
-        let dir = tempfile::tempdir().expect("mock data dir");
-        let log = std::fs::File::create(artifacts_dir().join("mock-window.log")).expect("mock log");
-        let mut child = std::process::Command::new(&binary)
-            .args(["--port", "0", "--db"])
-            .arg(dir.path().join("mw.db"))
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stdout(std::process::Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("mock stdout"))
-            .read_line(&mut line)
-            .expect("mock first line");
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let process = portdesk_testkit::MockProcess::start_with(
+            portdesk_testkit::MockOptions::default()
+                .args(extra)
+                .rust_log("info")
+                .log(artifacts_dir().join("mock-window.log")),
+        );
         MockWindow {
-            base,
-            child,
-            _dir: dir,
+            base: process.base.clone(),
+            _process: process,
         }
-    }
-}
-
-impl Drop for MockWindow {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -52,6 +52,7 @@ async fn seed(data_dir: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_e_from_a_declaration_is_approved_printed_and_verified() {
+    let _window = own_window().await;
     let mock = MockWindow::start(&["--review-pace-ms", "200"]);
     let data = tempfile::tempdir().expect("temp data dir");
     let draft = seed(data.path()).await;

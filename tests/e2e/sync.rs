@@ -69,6 +69,7 @@ async fn editor_status(client: &Client) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn declared_draft_is_released_and_the_timeline_shows_p() {
+    let _window = own_window().await;
     let mock = MockWindow::start(FAST_REVIEW);
     let data = tempfile::tempdir().expect("temp data dir");
     let id = seed_declaration(data.path(), "").await;
@@ -194,6 +195,7 @@ async fn receipt_codes(client: &Client) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejection_reason_is_shown_beside_the_field_it_names() {
+    let _window = own_window().await;
     let mock = MockWindow::start(FAST_REVIEW);
     let data = tempfile::tempdir().expect("temp data dir");
     // The mock rejects on review, naming the bill of lading.

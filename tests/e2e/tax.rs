@@ -58,6 +58,7 @@ async fn quota_left(client: &Client) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
+    let _window = own_window().await;
     let mock = MockWindow::start(&["--review-pace-ms", "200"]);
     let data = tempfile::tempdir().expect("temp data dir");
     let id = seed_declaration(data.path()).await;

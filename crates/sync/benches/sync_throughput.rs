@@ -6,14 +6,13 @@
 //!
 //! `benches/sync-throughput.sh [N]` builds the mock and runs this; N
 //! defaults to 10000 (`PORTDESK_BENCH_N`). The mock binary is
-//! `$PORTDESK_MOCK_BIN`, else `<target>/release/mock-window`.
+//! `$PORTDESK_MOCK_BIN`, else the one built in the bench's own profile
+//! (`portdesk-testkit` starts it).
 //! Review is slowed right down (`--review-pace-ms 600000`) so receipts do
 //! not compete with ingest on either side; the worker is stopped once its
 //! outbox is empty (all `done`).
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,56 +22,22 @@ use portdesk_store::Store;
 use portdesk_sync::{
     Account, CredentialStore, MemoryStore, Secret, SecretKind, SyncConfig, Worker,
 };
+use portdesk_testkit::{MockOptions, MockProcess};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 const CONCURRENCY: usize = 8;
 
-struct Mock {
-    base: String,
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    portdesk_testkit::workspace()
 }
 
-fn start_mock() -> Mock {
-    let bin = std::env::var_os("PORTDESK_MOCK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| workspace().join("target"))
-                .join("release/mock-window")
-        });
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(&bin)
-        .args(["--port", "0", "--review-pace-ms", "600000", "--db"])
-        .arg(dir.path().join("mw.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line.trim().trim_start_matches("listening on ").to_owned();
-    Mock {
-        base,
-        child,
-        _dir: dir,
+fn start_mock() -> MockProcess {
+    let mut options = MockOptions::default().args(&["--review-pace-ms", "600000"]);
+    if let Some(bin) = std::env::var_os("PORTDESK_MOCK_BIN") {
+        options = options.binary(bin);
     }
+    MockProcess::start_with(options)
 }
 
 fn declarations(n: usize) -> Vec<(Uuid, Declaration)> {

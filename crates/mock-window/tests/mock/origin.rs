@@ -3,12 +3,10 @@
 //! seal checked with the published key, the public verification service,
 //! idempotency, tenant isolation, and the sealing key across restarts.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use chrono::{NaiveDate, Utc};
-use common::*;
 use portdesk_domain::origin::CertifiedFields;
 use portdesk_seal::PublicSeal;
 use serde_json::{json, Value};

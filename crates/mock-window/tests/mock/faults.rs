@@ -2,11 +2,9 @@
 //! and drop), 429 with Retry-After, dropped connections, slow review; and
 //! /control and /openapi.json are never faulted.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -4,8 +4,6 @@
 //! conflicts when customs changes a filing, and the read-back of a changed
 //! filing surviving a worker that stopped before it succeeded.
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,7 +17,7 @@ use portdesk_sync::{
 };
 use uuid::Uuid;
 
-use common::*;
+use crate::common::*;
 
 type Events = Arc<Mutex<Vec<SyncEvent>>>;
 
@@ -139,7 +137,7 @@ async fn one_worker_per_database_and_a_dead_owner_frees_it_at_once() {
 
     // `portdesk sync` holds the lease while it runs, and its lease ends the
     // moment it is killed (no expiry to wait out).
-    let mut cli = Command::new(binary("portdesk-cli", "portdesk"))
+    let mut cli = Command::new(binary("portdesk"))
         .arg("--data-dir")
         .arg(dir.path())
         .arg("sync")
@@ -361,7 +359,7 @@ async fn cli_queues_amendments_and_refuses_an_early_complete() {
     let (mut w, _) = worker(&drafts, &mock, Duration::ZERO);
     w.run_until_idle(Duration::from_secs(60)).await.unwrap();
     let cli = |args: &[&str]| {
-        Command::new(binary("portdesk-cli", "portdesk"))
+        Command::new(binary("portdesk"))
             .arg("--data-dir")
             .arg(dir.path())
             .args(args)

@@ -1,22 +1,16 @@
-//! Test harness shared by the sync tests: builds and starts the real
-//! `mock-window` binary (and the `portdesk` CLI for the crash test).
-//!
-//! `CARGO_BIN_EXE_*` only exists for a crate's own binaries, so the binaries
-//! are found as `<target dir>/debug/<name>`, where the target dir is
-//! `$CARGO_TARGET_DIR` or `<workspace>/target`; each test first runs
-//! `cargo build -p <package>` (a no-op when fresh; it waits on the shared
-//! target dir's lock like any build).
+//! Test harness shared by the sync tests: the real `mock-window` process
+//! (through `portdesk-testkit`) and the fixtures.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 use portdesk_domain::{client_seq_no_for, CodeLists, Declaration, Purpose, SaveInfo};
 use portdesk_drafts::Drafts;
 use portdesk_store::Store;
+pub use portdesk_testkit::binary;
+use portdesk_testkit::{MockOptions, MockProcess};
 use uuid::Uuid;
 
 /// The broker of the fixtures: declares for 2102930001, the consignor of
@@ -26,38 +20,13 @@ pub const OPERATOR: &str = "op01";
 pub const PASSWORD: &str = "demo1234";
 
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
-}
-
-/// Builds the packages once per test process and returns the binary path.
-pub fn binary(package: &str, name: &str) -> PathBuf {
-    static BUILD: Once = Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "portdesk-mock-window", "-p", "portdesk-cli"])
-            .current_dir(workspace())
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "cargo build failed");
-    });
-    let _ = package;
-    let path = target_dir().join("debug").join(name);
-    assert!(path.exists(), "{} missing after build", path.display());
-    path
+    portdesk_testkit::workspace()
 }
 
 /// A running mock-window process; killed on drop.
 pub struct Mock {
     pub base: String,
-    child: Child,
-    pub dir: tempfile::TempDir,
+    process: MockProcess,
 }
 
 impl Mock {
@@ -67,31 +36,16 @@ impl Mock {
 
     /// Starts on a given port (0: any free one).
     pub fn start_on(port: u16, extra: &[&str]) -> Mock {
-        let dir = tempfile::tempdir().unwrap();
-        let mut args: Vec<String> = vec![
-            "--port".into(),
-            port.to_string(),
-            "--db".into(),
-            dir.path().join("mw.db").display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let mut child = Command::new(binary("portdesk-mock-window", "mock-window"))
-            .args(&args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(dir.path().join("mw.log")).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Mock { base, child, dir }
+        let process = MockProcess::start_with(MockOptions::default().port(port).args(extra));
+        Mock {
+            base: process.base.clone(),
+            process,
+        }
+    }
+
+    /// The mock's data directory.
+    pub fn dir(&self) -> &Path {
+        self.process.dir()
     }
 
     /// A token of the broker, for checks from the test side.
@@ -124,13 +78,6 @@ impl Mock {
         assert_eq!(r.status(), 200, "{csn}");
         let v: serde_json::Value = r.json().await.unwrap();
         v["items"].as_array().unwrap().clone()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -1,13 +1,12 @@
-//! Test harness: starts the real `mock-window` binary on an ephemeral
-//! loopback port with a temporary SQLite file, and talks to it with reqwest.
+//! Test harness: the real `mock-window` binary (started by
+//! `portdesk-testkit` on an ephemeral loopback port with a temporary SQLite
+//! file), talked to with reqwest.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use portdesk_testkit::{MockOptions, MockProcess};
 use serde_json::{json, Value};
 
 pub const DEMO_CODE: &str = "2102961234";
@@ -20,48 +19,47 @@ pub const IMPORTER_SCC: &str = "91210200241280379U";
 /// A running server process; killed on drop.
 pub struct Mock {
     pub base: String,
-    child: Child,
-    dir: tempfile::TempDir,
-    args: Vec<String>,
+    process: MockProcess,
     pub http: reqwest::Client,
+}
+
+/// Review pace 50 ms unless the flags say otherwise.
+fn options(extra: &[&str]) -> MockOptions {
+    let mut args: Vec<&str> = Vec::new();
+    if !extra.contains(&"--review-pace-ms") {
+        args.extend(["--review-pace-ms", "50"]);
+    }
+    args.extend(extra);
+    MockOptions::default().args(&args).rust_log("info")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
 }
 
 impl Mock {
     /// Starts the binary with a fresh database, review pace 50 ms, and `extra` flags.
     pub async fn start(extra: &[&str]) -> Mock {
-        let dir = tempfile::tempdir().unwrap();
-        let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        let (child, base) = spawn(&dir.path().join("mw.db"), &dir.path().join("mw.log"), &args);
+        let process = MockProcess::start_with(options(extra));
         Mock {
-            base,
-            child,
-            dir,
-            args,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(20))
-                .build()
-                .unwrap(),
+            base: process.base.clone(),
+            process,
+            http: client(),
         }
     }
 
     /// Kills the process (SIGKILL: no graceful shutdown) and starts it again
     /// on the same database, with `extra` flags instead of the original ones.
     pub async fn restart_with(&mut self, extra: &[&str]) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        self.args = extra.iter().map(|s| s.to_string()).collect();
-        let (child, base) = spawn(
-            &self.dir.path().join("mw.db"),
-            &self.dir.path().join("mw2.log"),
-            &self.args,
-        );
-        self.child = child;
-        self.base = base;
+        let args = options(extra).args;
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.process.restart_with(&args);
+        self.base = self.process.base.clone();
         // A fresh client: the old connections point at a dead process.
-        self.http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .unwrap();
+        self.http = client();
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -182,43 +180,6 @@ impl Mock {
         }
         panic!("{seq_no} never reached {status}");
     }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(db: &Path, log: &Path, extra: &[String]) -> (Child, String) {
-    let mut args: Vec<String> = vec![
-        "--port".into(),
-        "0".into(),
-        "--db".into(),
-        db.display().to_string(),
-    ];
-    if !extra.iter().any(|a| a == "--review-pace-ms") {
-        args.extend(["--review-pace-ms".into(), "50".into()]);
-    }
-    args.extend(extra.iter().cloned());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-window"))
-        .args(&args)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, base)
 }
 
 fn fixture(name: &str) -> Value {

@@ -26,7 +26,7 @@ fn valid_sample_conforms_to_the_schema_shape() {
     // The schema names every head field the sample uses.
     let schema = portdesk_domain::schema::json_schema();
     let sample: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../tests/fixtures/declaration-valid.json"
+        "../../../../tests/fixtures/declaration-valid.json"
     ))
     .unwrap();
     let head_props = &schema["$defs"]["Head"]["properties"];

@@ -4,8 +4,8 @@
 
 use portdesk_domain::{validate_declaration, CodeLists, Declaration, Purpose, Severity};
 
-const VALID: &str = include_str!("../../../tests/fixtures/declaration-valid.json");
-const INVALID: &str = include_str!("../../../tests/fixtures/declaration-invalid.json");
+const VALID: &str = include_str!("../../../../tests/fixtures/declaration-valid.json");
+const INVALID: &str = include_str!("../../../../tests/fixtures/declaration-invalid.json");
 
 #[test]
 fn valid_fixture_has_no_problems_for_declaring() {

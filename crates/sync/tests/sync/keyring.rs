@@ -8,17 +8,15 @@
 //! the variable set, an unreachable keyring FAILS the test. Without it the
 //! test returns at once (a plain `cargo test` has no Secret Service).
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use portdesk_sync::{Account, CredentialStore, KeyringStore, SecretKind};
 
-use common::*;
+use crate::common::*;
 
 fn portdesk(data: &std::path::Path, args: &[&str]) -> Command {
-    let mut c = Command::new(binary("portdesk-cli", "portdesk"));
+    let mut c = Command::new(binary("portdesk"));
     c.arg("--data-dir").arg(data).args(args);
     c.env_remove("PORTDESK_PASSWORD")
         .env_remove("PORTDESK_CREDENTIALS")

@@ -1,9 +1,7 @@
 //! Login, token expiry (server clock and control endpoint), refresh, and
 //! tenant isolation.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -2,11 +2,9 @@
 //! same client document id under a new key or after the key expired, and
 //! keys scoped per enterprise.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -2,8 +2,6 @@
 //! the queue, reports `Offline`, probes politely, and resumes by itself
 //! when the server answers; nothing is lost or failed meanwhile.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,7 +9,7 @@ use portdesk_sync::{
     Account, CredentialStore, MemoryStore, Secret, SecretKind, SyncConfig, SyncEvent, Worker,
 };
 
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pauses_while_offline_and_resumes_when_the_server_answers() {

@@ -5,8 +5,6 @@
 //! entry is delivered, no declaration is filed twice on the server, and
 //! `PRAGMA integrity_check` is ok.
 
-mod common;
-
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -19,7 +17,7 @@ use portdesk_store::EntryState;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use common::*;
+use crate::common::*;
 
 const KILLS: usize = 20;
 const PER_BATCH: usize = 60;
@@ -34,7 +32,7 @@ struct Committed {
 }
 
 fn portdesk(data_dir: &std::path::Path, mock: &Mock, args: &[&str]) -> Command {
-    let mut c = Command::new(binary("portdesk-cli", "portdesk"));
+    let mut c = Command::new(binary("portdesk"));
     c.arg("--data-dir")
         .arg(data_dir)
         .args(args)

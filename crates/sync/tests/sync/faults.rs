@@ -9,8 +9,6 @@
 //! N = `PORTDESK_FAULT_N` (default 1000). `tests/sync/fault-run.sh N` runs it
 //! at other sizes.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -22,7 +20,7 @@ use portdesk_sync::{
     Account, CredentialStore, MemoryStore, Secret, SecretKind, SyncConfig, SyncEvent, Worker,
 };
 
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_declaration_filed_exactly_once_under_faults() {

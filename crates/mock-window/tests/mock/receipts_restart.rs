@@ -2,12 +2,10 @@
 //! server restart (kill -9) with reviews pending; filings, receipts and
 //! idempotent answers survive the restart.
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 async fn page(m: &Mock, token: &str, since: &str, limit: u32) -> Value {

@@ -3,9 +3,7 @@
 //! `TAX-*` refusal with its rule id, tenant isolation, no oversubscription
 //! under concurrent submissions, idempotent payment.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// The live general bank letter of `DEMO_CODE` (5 000 000, 1 250 000 used, area 0900).

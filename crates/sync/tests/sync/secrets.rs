@@ -2,8 +2,6 @@
 //! shared memory, message log) or the logs, even through a re-login after
 //! the token expired and retries after faults.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,7 +10,7 @@ use portdesk_sync::{
     Account, CredentialStore, MemoryStore, Secret, SecretKind, SyncConfig, Worker,
 };
 
-use common::*;
+use crate::common::*;
 
 /// Collects everything tracing writes.
 #[derive(Clone, Default)]

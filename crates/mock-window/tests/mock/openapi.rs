@@ -3,11 +3,9 @@
 //! portdesk-mock-window --test openapi`), it parses as OpenAPI 3.x, and the
 //! routes it lists are exactly the routes the router serves.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::*;
+use crate::common::*;
 use portdesk_mock_window::{Config, Server};
 use serde_json::Value;
 

@@ -2,9 +2,7 @@
 //! consignee rule, the review rejection trigger, the two-step window and
 //! tolerated vs recorded amendments.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

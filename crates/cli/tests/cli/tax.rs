@@ -4,15 +4,14 @@
 //! `--skip-tax-check`, it is filed and the server rejects it (receipt `E`)
 //! with the same rule id and field.
 //!
-//! The mock is the `mock-window` binary of the workspace, built here with
-//! `cargo build -p portdesk-mock-window` (a no-op when fresh), because
-//! `CARGO_BIN_EXE_*` only exists for this crate's own binaries.
+//! The mock is the `mock-window` binary of the workspace, started by
+//! `portdesk-testkit`.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use portdesk_store::Store;
+use portdesk_testkit::MockProcess;
 
 /// The consignor of tests/fixtures/declaration-valid.json; its tax
 /// insurance is seeded exhausted (2,000,000.00 of 2,000,000.00 used).
@@ -24,66 +23,16 @@ const QUOTA_RULE: &str = "TAX-GUARANTEE-QUOTA";
 const QUOTA_FIELD: &str = "tax_payment.guarantee_no";
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    portdesk_testkit::workspace()
 }
 
 fn fixture(name: &str) -> PathBuf {
     workspace().join("tests/fixtures").join(name)
 }
 
-/// A running mock-window process; killed on drop.
-struct Mock {
-    base: String,
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Mock {
-    fn start() -> Mock {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "portdesk-mock-window"])
-            .current_dir(workspace())
-            .status()
-            .expect("run cargo build");
-        assert!(
-            status.success(),
-            "cargo build -p portdesk-mock-window failed"
-        );
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace().join("target"));
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new(target.join("debug/mock-window"))
-            .args(["--port", "0", "--review-pace-ms", "20", "--db"])
-            .arg(dir.path().join("mw.db"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(dir.path().join("mw.log")).unwrap())
-            .spawn()
-            .expect("start mock-window");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        Mock {
-            base,
-            child,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The mock with a quick review pace.
+fn start_mock() -> MockProcess {
+    MockProcess::start(&["--review-pace-ms", "20"])
 }
 
 /// Runs `portdesk` on `data_dir` with secrets kept in memory (the password
@@ -113,7 +62,7 @@ fn text(out: &Output) -> String {
 
 #[test]
 fn exhausted_guarantee_is_refused_offline_and_when_forced_by_the_server_with_the_same_rule() {
-    let mock = Mock::start();
+    let mock = start_mock();
     let data = tempfile::tempdir().unwrap();
     let dir = data.path();
 

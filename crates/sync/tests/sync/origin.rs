@@ -4,8 +4,6 @@
 //! PDF whose text carries the values, and the PDF's QR code verifies offline
 //! against the published key; a tampered field or seal does not.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +20,7 @@ use portdesk_sync::{
     Account, CredentialStore, MemoryStore, Secret, SecretKind, SyncConfig, Worker,
 };
 
-use common::*;
+use crate::common::*;
 
 /// The exporter of the origin fixture: Dalian Northern Steel I&E, as on record.
 const EXPORTER: &str = "2102930001";

@@ -7,8 +7,6 @@
 //!   the server rejects it with the same rule id and field;
 //! - the port fee catalogue is cached and revalidated with its ETag.
 
-mod common;
-
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +25,7 @@ use portdesk_sync::{
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use common::*;
+use crate::common::*;
 
 /// Advanced-certified forwarder with a live general bank letter (seeded
 /// amount 5,000,000.00, used 1,250,000.00); it may declare for the fixture's

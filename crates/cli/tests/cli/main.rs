@@ -1,0 +1,7 @@
+//! The integration tests of `portdesk-cli`, one module per area, linked
+//! into one test binary: on a 2-core machine every extra binary is another
+//! link of the whole dependency tree.
+
+mod commands;
+mod tax;
+mod verify;

@@ -1,0 +1,13 @@
+//! The integration tests of `portdesk-sync`, one module per area, linked
+//! into one test binary: on a 2-core machine every extra binary is another
+//! link of the whole dependency tree.
+
+mod common;
+mod crash;
+mod faults;
+mod flows;
+mod guarantees;
+mod keyring;
+mod offline;
+mod origin;
+mod secrets;

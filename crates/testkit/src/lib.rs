@@ -1,0 +1,203 @@
+//! Test and bench support shared by every crate: the one place that starts a
+//! real `mock-window` process and reads its address, and the one place that
+//! finds a workspace binary (`mock-window`, `portdesk`, `portdesk-app`).
+//!
+//! Binaries are never built from here: `cargo test --workspace` builds every
+//! package's binaries before it runs a test, and `scripts/test.sh` builds
+//! everything once, up front, with one feature set. A test that runs a nested
+//! `cargo build` would recompile shared dependencies with another feature
+//! set inside the timed run.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// The path of a workspace binary built in the same profile as the running
+/// test or bench: the directory of the running executable (`target/<profile>/deps`)
+/// is one below the binaries. `PORTDESK_BIN_DIR` overrides the directory.
+pub fn binary(name: &str) -> PathBuf {
+    let dir = match std::env::var_os("PORTDESK_BIN_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => {
+            let exe = std::env::current_exe().expect("path of the running test");
+            let mut dir = exe.parent().expect("test binary's folder").to_path_buf();
+            if dir.ends_with("deps") {
+                dir.pop();
+            }
+            dir
+        }
+    };
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --workspace` (it builds every \
+         package's binaries first) or build it with `cargo build --workspace --bins`",
+        path.display()
+    );
+    path
+}
+
+/// The workspace root (for fixtures under `tests/fixtures`).
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// How to start the mock: extra flags, port, log level and where its log goes.
+#[derive(Debug, Clone)]
+pub struct MockOptions {
+    /// Flags after `--port` and `--db` (e.g. `--review-pace-ms 20`).
+    pub args: Vec<String>,
+    /// 0: any free port.
+    pub port: u16,
+    /// `RUST_LOG` of the mock.
+    pub rust_log: String,
+    /// Its stderr; `None`: `mw.log` in its data dir.
+    pub log: Option<PathBuf>,
+    /// The binary; `None`: [`binary`]`("mock-window")`.
+    pub binary: Option<PathBuf>,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions {
+            args: Vec::new(),
+            port: 0,
+            rust_log: "warn".to_owned(),
+            log: None,
+            binary: None,
+        }
+    }
+}
+
+impl MockOptions {
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+    pub fn rust_log(mut self, level: &str) -> Self {
+        self.rust_log = level.to_owned();
+        self
+    }
+    pub fn log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.log = Some(path.into());
+        self
+    }
+    pub fn binary(mut self, path: impl Into<PathBuf>) -> Self {
+        self.binary = Some(path.into());
+        self
+    }
+}
+
+/// A running `mock-window` process with its own SQLite file in a temporary
+/// directory; killed (SIGKILL) on drop.
+pub struct MockProcess {
+    /// `http://127.0.0.1:PORT`, as the mock printed it.
+    pub base: String,
+    child: Child,
+    dir: tempfile::TempDir,
+    options: MockOptions,
+    starts: u32,
+}
+
+impl MockProcess {
+    /// Starts the mock with these flags and the defaults otherwise.
+    pub fn start(args: &[&str]) -> MockProcess {
+        MockProcess::start_with(MockOptions::default().args(args))
+    }
+
+    pub fn start_with(options: MockOptions) -> MockProcess {
+        let dir = tempfile::tempdir().expect("mock data dir");
+        let (child, base) = spawn(dir.path(), &options, 0);
+        MockProcess {
+            base,
+            child,
+            dir,
+            options,
+            starts: 1,
+        }
+    }
+
+    /// Kills the process (no graceful shutdown) and starts it again on the
+    /// same database, with `args` instead of the original flags. Its log
+    /// goes to a new file (`mw2.log`, …) so the first one stays readable.
+    pub fn restart_with(&mut self, args: &[&str]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.options.args = args.iter().map(|s| s.to_string()).collect();
+        let (child, base) = spawn(self.dir.path(), &self.options, self.starts);
+        self.starts += 1;
+        self.child = child;
+        self.base = base;
+    }
+
+    /// `base` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The mock's data directory (its database is `mw.db` there).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port in the mock's address")
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(dir: &Path, options: &MockOptions, restarts: u32) -> (Child, String) {
+    let bin = options
+        .binary
+        .clone()
+        .unwrap_or_else(|| binary("mock-window"));
+    let log = match &options.log {
+        Some(path) => path.clone(),
+        None if restarts == 0 => dir.join("mw.log"),
+        None => dir.join(format!("mw{}.log", restarts + 1)),
+    };
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .unwrap_or_else(|e| panic!("mock log {}: {e}", log.display()));
+    let mut child = Command::new(&bin)
+        .arg("--port")
+        .arg(options.port.to_string())
+        .arg("--db")
+        .arg(dir.join("mw.db"))
+        .args(&options.args)
+        .env("RUST_LOG", &options.rust_log)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("mock stdout"))
+        .read_line(&mut line)
+        .expect("the mock's first line");
+    let base = match line.trim().strip_prefix("listening on ") {
+        Some(base) => base.to_owned(),
+        None => {
+            let _ = child.kill();
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("mock-window did not start: first line {line:?}\n{log}");
+        }
+    };
+    (child, base)
+}
