@@ -111,7 +111,7 @@ impl From<OutboxEntry> for OutboxEntryView {
         });
         OutboxEntryView {
             seq: e.seq,
-            draft_id: e.draft_id.to_string(),
+            draft_id: e.document_id.to_string(),
             revision: e.revision,
             client_seq_no: e.client_seq_no,
             state: e.state.as_str().to_owned(),

@@ -1,11 +1,12 @@
 //! Declaration drafts: create, save (a new revision per change), read, list
-//! and search, history and restore, trash.
+//! and search, history and restore, trash, filing.
 //!
-//! The `drafts` row is a denormalised copy of what the list needs from the
-//! current revision; it, the new `revisions` row and the `drafts_fts` row are
-//! always written in the same transaction, so they never disagree.
+//! The revisions themselves go through the shared engine (`revisions.rs`);
+//! what is a declaration's own is the list row's columns (import/export
+//! flag, title) and the full-text index. The `drafts` row, the new
+//! `revisions` row and the `drafts_fts` row are always written in the same
+//! transaction, so they never disagree.
 
-use chrono::{DateTime, Utc};
 use portdesk_domain::{
     Declaration, DraftMeta, DraftPage, DraftQuery, DraftStatus, IeFlag, RevisionMeta, SaveInfo,
 };
@@ -13,9 +14,32 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 use uuid::Uuid;
 
-use crate::error::is_unique_violation;
+use crate::queue::{enqueue, refuse_if_pending, NewEntry};
+use crate::revisions::{DocumentKind, NewRevision, DECLARATIONS as TABLES};
 use crate::search::{index_terms, match_expression};
+use crate::sql::{count, instant, now_ms, parse_uuid};
 use crate::{Store, StoreError};
+
+/// One draft to file: the revision to record and the request to send.
+#[derive(Debug, Clone)]
+pub struct FileRequest<'a> {
+    pub draft_id: Uuid,
+    pub declaration: &'a Declaration,
+    /// Problem counts of the revision; its status is replaced by `queued`.
+    pub info: SaveInfo,
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The exact bytes every attempt will send.
+    pub body: Vec<u8>,
+}
+
+/// What filing one draft wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filed {
+    pub meta: DraftMeta,
+    pub outbox_seq: i64,
+    pub idempotency_key: Uuid,
+}
 
 /// Page size when the query asks for 0.
 const DEFAULT_LIMIT: u32 = 50;
@@ -78,7 +102,7 @@ impl Store {
     ) -> Result<DraftMeta, StoreError> {
         let body = serde_json::to_string(decl)?;
         let mut tx = self.begin_write().await?;
-        let meta = save_body(&mut tx, id, decl, &body, info).await?;
+        let meta = append(&mut tx, id, decl, &body, info, false).await?;
         tx.commit().await?;
         Ok(meta)
     }
@@ -106,12 +130,8 @@ impl Store {
         &self,
         client_seq_no: &str,
     ) -> Result<Option<Uuid>, StoreError> {
-        let id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM drafts WHERE client_seq_no = ?")
-                .bind(client_seq_no)
-                .fetch_optional(&self.pool)
-                .await?;
-        id.map(|s| parse_uuid(&s)).transpose()
+        let mut conn = self.pool.acquire().await?;
+        TABLES.find_by_client_seq_no(&mut conn, client_seq_no).await
     }
 
     /// One page of drafts, newest updated first (ties: newest created).
@@ -183,26 +203,17 @@ impl Store {
 
     /// Every revision of draft `id`, newest first.
     pub async fn history(&self, id: Uuid) -> Result<Vec<RevisionMeta>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT revision, saved_at, status, error_count, warning_count, note \
-             FROM revisions WHERE draft_id = ? ORDER BY revision DESC",
-        )
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        // A draft always has revision 1, so no rows means no draft.
-        if rows.is_empty() {
-            return Err(StoreError::NotFound { id });
-        }
-        rows.iter()
+        let mut conn = self.pool.acquire().await?;
+        let rows = TABLES.history(&mut conn, id).await?;
+        rows.into_iter()
             .map(|row| {
                 Ok(RevisionMeta {
-                    revision: row.try_get("revision")?,
-                    saved_at: instant(row.try_get("saved_at")?)?,
-                    status: parse_status(row.try_get("status")?)?,
-                    error_count: count(row.try_get("error_count")?)?,
-                    warning_count: count(row.try_get("warning_count")?)?,
-                    note: row.try_get("note")?,
+                    revision: row.revision,
+                    saved_at: instant(row.saved_at)?,
+                    status: parse_status(&row.status)?,
+                    error_count: row.error_count,
+                    warning_count: row.warning_count,
+                    note: row.note,
                 })
             })
             .collect()
@@ -211,7 +222,7 @@ impl Store {
     /// The document as it was in `revision` of draft `id`.
     pub async fn revision(&self, id: Uuid, revision: i64) -> Result<Declaration, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let body = revision_body(&mut conn, id, revision).await?;
+        let body = TABLES.body(&mut conn, id, revision).await?;
         parse_body(id, revision, body)
     }
 
@@ -225,12 +236,12 @@ impl Store {
         info: &SaveInfo,
     ) -> Result<DraftMeta, StoreError> {
         let mut tx = self.begin_write().await?;
-        let old = revision_body(&mut tx, id, revision).await?;
+        let old = TABLES.body(&mut tx, id, revision).await?;
         let decl = parse_body(id, revision, old)?;
         // Re-serialised, not copied: a body written by an older version gets
         // today's shape, which is what a save of it would produce.
         let body = serde_json::to_string(&decl)?;
-        let meta = save_body(&mut tx, id, &decl, &body, info).await?;
+        let meta = append(&mut tx, id, &decl, &body, info, false).await?;
         tx.commit().await?;
         Ok(meta)
     }
@@ -279,20 +290,78 @@ impl Store {
 
     async fn set_trashed(&self, id: Uuid, at: Option<i64>) -> Result<DraftMeta, StoreError> {
         let mut tx = self.begin_write().await?;
-        // Only flip the state: trashing twice keeps the first trashed_at.
-        let sql = if at.is_some() {
-            "UPDATE drafts SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL"
-        } else {
-            "UPDATE drafts SET trashed_at = ? WHERE id = ? AND trashed_at IS NOT NULL"
-        };
-        sqlx::query(sql)
-            .bind(at)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        TABLES.set_trashed(&mut tx, id, at).await?;
         let meta = fetch_meta(&mut tx, id).await?;
         tx.commit().await?;
         Ok(meta)
+    }
+
+    /// Files drafts: for each, in ONE transaction for all, the current
+    /// document becomes a new revision with status `queued` (note "file")
+    /// and an outbox entry is written with a fresh idempotency key.
+    ///
+    /// A draft whose previous filing is still pending fails the whole call
+    /// with `filing_in_progress`; a trashed draft with `trashed`.
+    pub async fn file_declarations(
+        &self,
+        requests: &[FileRequest<'_>],
+    ) -> Result<Vec<Filed>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(requests.len());
+        for req in requests {
+            out.push(file_one(&mut tx, req, DraftStatus::Queued, "file").await?);
+        }
+        tx.commit().await?;
+        tracing::debug!(count = out.len(), "drafts filed");
+        Ok(out)
+    }
+}
+
+/// Writes the revision `req` files (status `status`, note `note`; a revision
+/// even when the document is unchanged: filing is an event of the history)
+/// and its outbox entry; refuses while an earlier entry of the draft is pending.
+pub(crate) async fn file_one(
+    conn: &mut SqliteConnection,
+    req: &FileRequest<'_>,
+    status: DraftStatus,
+    note: &str,
+) -> Result<Filed, StoreError> {
+    let id = req.draft_id;
+    refuse_if_pending(conn, id).await?;
+    let info = SaveInfo {
+        status,
+        note: note.to_owned(),
+        ..req.info.clone()
+    };
+    let body = serde_json::to_string(req.declaration)?;
+    let meta = append(conn, id, req.declaration, &body, &info, true).await?;
+    let (outbox_seq, idempotency_key) = enqueue(
+        conn,
+        &NewEntry {
+            kind: DocumentKind::Declaration,
+            document_id: id,
+            revision: meta.revision,
+            client_seq_no: &meta.client_seq_no,
+            method: req.method,
+            path: req.path,
+            body: &req.body,
+        },
+    )
+    .await?;
+    Ok(Filed {
+        meta,
+        outbox_seq,
+        idempotency_key,
+    })
+}
+
+fn revision<'a>(body: &'a str, info: &'a SaveInfo) -> NewRevision<'a> {
+    NewRevision {
+        body,
+        status: info.status.as_str(),
+        error_count: info.error_count,
+        warning_count: info.warning_count,
+        note: &info.note,
     }
 }
 
@@ -305,44 +374,21 @@ async fn insert_draft(
     info: &SaveInfo,
     now: i64,
 ) -> Result<DraftMeta, StoreError> {
-    let id_text = id.to_string();
     let title = decl.title();
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO drafts (id, kind, client_seq_no, ie_flag, title, status, current_revision, \
-         error_count, warning_count, created_at, updated_at) \
-         VALUES (?, 'declaration', ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING seq",
-    )
-    .bind(&id_text)
-    .bind(&decl.client_seq_no)
-    .bind(ie_flag_str(decl.head.ie_flag))
-    .bind(&title)
-    .bind(info.status.as_str())
-    .bind(i64::from(info.error_count))
-    .bind(i64::from(info.warning_count))
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await;
-    let seq = match inserted {
-        Ok(seq) => seq,
-        Err(e) if is_unique_violation(&e) => {
-            // Which unique key? The failed statement was rolled back on its
-            // own; the transaction is still usable to ask.
-            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM drafts WHERE id = ?")
-                .bind(&id_text)
-                .fetch_optional(&mut *conn)
-                .await?;
-            return Err(if taken.is_some() {
-                StoreError::AlreadyExists { id }
-            } else {
-                StoreError::ClientSeqNoTaken {
-                    client_seq_no: decl.client_seq_no.clone(),
-                }
-            });
-        }
-        Err(e) => return Err(e.into()),
-    };
-    insert_revision(conn, &id_text, 1, body, info, now).await?;
+    let columns = [
+        ("ie_flag", Some(ie_flag_str(decl.head.ie_flag))),
+        ("title", Some(title.as_str())),
+    ];
+    let seq = TABLES
+        .create(
+            conn,
+            id,
+            &decl.client_seq_no,
+            &columns,
+            &revision(body, info),
+            now,
+        )
+        .await?;
     sqlx::query("INSERT INTO drafts_fts (rowid, terms) VALUES (?, ?)")
         .bind(seq)
         .bind(index_terms(&decl.search_text()))
@@ -365,105 +411,45 @@ async fn insert_draft(
 }
 
 /// Appends `body` as the next revision of draft `id` unless it equals the
-/// current one; updates the list row and the search row to match.
-pub(crate) async fn save_body(
+/// current one (or `always`); updates the list row and the search row to match.
+pub(crate) async fn append(
     conn: &mut SqliteConnection,
     id: Uuid,
     decl: &Declaration,
     body: &str,
     info: &SaveInfo,
+    always: bool,
 ) -> Result<DraftMeta, StoreError> {
-    let id_text = id.to_string();
-    let sql = format!(
-        "SELECT {META_COLUMNS}, d.seq, r.body FROM drafts d \
-         JOIN revisions r ON r.draft_id = d.id AND r.revision = d.current_revision \
-         WHERE d.id = ?"
-    );
-    let row = sqlx::query(&sql)
-        .bind(&id_text)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound { id })?;
-    let current = meta_from_row(&row)?;
-    if current.trashed_at.is_some() {
-        return Err(StoreError::Trashed { id });
-    }
-    if current.client_seq_no != decl.client_seq_no {
-        return Err(StoreError::ClientSeqNoChanged {
-            id,
-            stored: current.client_seq_no,
-            given: decl.client_seq_no.clone(),
-        });
-    }
-    if row.try_get::<&str, _>("body")? == body {
-        return Ok(current);
-    }
-    let seq: i64 = row.try_get("seq")?;
-    let revision = current.revision + 1;
-    let now = now_ms();
     let title = decl.title();
-    insert_revision(conn, &id_text, revision, body, info, now).await?;
-    sqlx::query(
-        "UPDATE drafts SET ie_flag = ?, title = ?, status = ?, current_revision = ?, \
-         error_count = ?, warning_count = ?, updated_at = ? WHERE seq = ?",
-    )
-    .bind(ie_flag_str(decl.head.ie_flag))
-    .bind(&title)
-    .bind(info.status.as_str())
-    .bind(revision)
-    .bind(i64::from(info.error_count))
-    .bind(i64::from(info.warning_count))
-    .bind(now)
-    .bind(seq)
-    .execute(&mut *conn)
-    .await?;
-    // Contentless FTS5 rows cannot be read back to compare, so the terms are
-    // replaced on every save; it is one small row.
-    sqlx::query("DELETE FROM drafts_fts WHERE rowid = ?")
-        .bind(seq)
-        .execute(&mut *conn)
+    let columns = [
+        ("ie_flag", Some(ie_flag_str(decl.head.ie_flag))),
+        ("title", Some(title.as_str())),
+    ];
+    let appended = TABLES
+        .append(
+            conn,
+            id,
+            &decl.client_seq_no,
+            &columns,
+            &revision(body, info),
+            always,
+        )
         .await?;
-    sqlx::query("INSERT INTO drafts_fts (rowid, terms) VALUES (?, ?)")
-        .bind(seq)
-        .bind(index_terms(&decl.search_text()))
-        .execute(&mut *conn)
-        .await?;
-    tracing::debug!(%id, revision, "draft saved");
-    Ok(DraftMeta {
-        ie_flag: decl.head.ie_flag,
-        title,
-        status: info.status,
-        revision,
-        error_count: info.error_count,
-        warning_count: info.warning_count,
-        updated_at: instant(now)?,
-        ..current
-    })
-}
-
-pub(crate) async fn insert_revision(
-    conn: &mut SqliteConnection,
-    id_text: &str,
-    revision: i64,
-    body: &str,
-    info: &SaveInfo,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO revisions (draft_id, revision, body, saved_at, status, error_count, \
-         warning_count, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id_text)
-    .bind(revision)
-    .bind(body)
-    .bind(now)
-    .bind(info.status.as_str())
-    .bind(i64::from(info.error_count))
-    .bind(i64::from(info.warning_count))
-    .bind(&info.note)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    if appended.written {
+        // Contentless FTS5 rows cannot be read back to compare, so the
+        // terms are replaced on every new revision; it is one small row.
+        sqlx::query("DELETE FROM drafts_fts WHERE rowid = ?")
+            .bind(appended.seq)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO drafts_fts (rowid, terms) VALUES (?, ?)")
+            .bind(appended.seq)
+            .bind(index_terms(&decl.search_text()))
+            .execute(&mut *conn)
+            .await?;
+        tracing::debug!(%id, revision = appended.revision, "draft saved");
+    }
+    fetch_meta(conn, id).await
 }
 
 async fn fetch_meta(conn: &mut SqliteConnection, id: Uuid) -> Result<DraftMeta, StoreError> {
@@ -474,32 +460,6 @@ async fn fetch_meta(conn: &mut SqliteConnection, id: Uuid) -> Result<DraftMeta, 
         .await?
         .ok_or(StoreError::NotFound { id })?;
     meta_from_row(&row)
-}
-
-/// The stored body of one revision; tells a missing draft from a missing revision.
-async fn revision_body(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    revision: i64,
-) -> Result<String, StoreError> {
-    let id_text = id.to_string();
-    let body: Option<String> =
-        sqlx::query_scalar("SELECT body FROM revisions WHERE draft_id = ? AND revision = ?")
-            .bind(&id_text)
-            .bind(revision)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(body) = body {
-        return Ok(body);
-    }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM drafts WHERE id = ?")
-        .bind(&id_text)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Err(match exists {
-        Some(_) => StoreError::RevisionNotFound { id, revision },
-        None => StoreError::NotFound { id },
-    })
 }
 
 fn meta_from_row(row: &SqliteRow) -> Result<DraftMeta, StoreError> {
@@ -524,10 +484,6 @@ fn parse_body(id: Uuid, revision: i64, body: String) -> Result<Declaration, Stor
         .map_err(|e| StoreError::Corrupt(format!("draft {id} revision {revision}: {e}")))
 }
 
-pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("draft id {s:?}: {e}")))
-}
-
 pub(crate) fn parse_status(s: &str) -> Result<DraftStatus, StoreError> {
     DraftStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown status {s:?}")))
 }
@@ -545,19 +501,4 @@ fn parse_ie_flag(s: &str) -> Result<IeFlag, StoreError> {
         "E" => Ok(IeFlag::E),
         _ => Err(StoreError::Corrupt(format!("unknown ie_flag {s:?}"))),
     }
-}
-
-fn count(n: i64) -> Result<u32, StoreError> {
-    u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("bad problem count {n}")))
-}
-
-/// Now, in the stored resolution (whole milliseconds), so what a write
-/// returns equals what a later read returns.
-pub(crate) fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
-
-pub(crate) fn instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| StoreError::Corrupt(format!("instant out of range: {ms} ms")))
 }

@@ -22,8 +22,10 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use uuid::Uuid;
 
-use crate::drafts::{instant, now_ms, parse_status, parse_uuid, save_body};
-use crate::outbox::{file_one, EntryState};
+use crate::drafts::{append, file_one, parse_status};
+use crate::queue::EntryState;
+use crate::revisions::DECLARATIONS;
+use crate::sql::{instant, now_ms, parse_uuid};
 use crate::{FileRequest, Filed, Store, StoreError};
 
 /// An amendment to file: the entry as for a declaration, plus what the
@@ -130,9 +132,8 @@ impl Store {
     /// `amend`), its outbox entry and the amendment row, in one transaction.
     pub async fn amend_declaration(&self, req: &AmendRequest<'_>) -> Result<Filed, StoreError> {
         let mut tx = self.begin_write().await?;
-        let status: String = sqlx::query_scalar("SELECT status FROM drafts WHERE id = ?")
-            .bind(req.file.draft_id.to_string())
-            .fetch_optional(&mut *tx)
+        let status = DECLARATIONS
+            .status(&mut tx, req.file.draft_id)
             .await?
             .ok_or(StoreError::NotFound {
                 id: req.file.draft_id,
@@ -171,7 +172,7 @@ impl Store {
     /// The draft's latest delivered (done) entry, if it was ever delivered.
     pub async fn last_delivered(&self, draft_id: Uuid) -> Result<Option<Delivered>, StoreError> {
         let row = sqlx::query(
-            "SELECT seq, revision, seq_no, path FROM outbox WHERE draft_id = ? AND state = 'done' \
+            "SELECT seq, revision, seq_no, path FROM outbox WHERE document_id = ? AND state = 'done' \
              AND seq_no IS NOT NULL AND seq_no <> '' ORDER BY seq DESC LIMIT 1",
         )
         .bind(draft_id.to_string())
@@ -278,9 +279,8 @@ impl Store {
         };
         let conflict = conflict_from_row(&row)?;
         let draft = conflict.draft_id;
-        let status: String = sqlx::query_scalar("SELECT status FROM drafts WHERE id = ?")
-            .bind(draft.to_string())
-            .fetch_optional(&mut *tx)
+        let status = DECLARATIONS
+            .status(&mut tx, draft)
             .await?
             .ok_or(StoreError::NotFound { id: draft })?;
         let keep = SaveInfo {
@@ -291,7 +291,7 @@ impl Store {
         let mut resolved_revision = None;
         if conflict.resolution.is_none() && resolution == Resolution::Server {
             let body = serde_json::to_string(&conflict.server)?;
-            let meta = save_body(&mut tx, draft, &conflict.server, &body, &keep).await?;
+            let meta = append(&mut tx, draft, &conflict.server, &body, &keep, false).await?;
             resolved_revision = Some(meta.revision);
         }
         if conflict.resolution.is_none() {
@@ -404,21 +404,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// When the two-step summary of `client_seq_no` was accepted (its `SpL`
-    /// receipt), if it was.
-    pub async fn summary_accepted_at(
-        &self,
-        client_seq_no: &str,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(issued_at) FROM receipts WHERE client_seq_no = ? AND code = 'SpL'",
-        )
-        .bind(client_seq_no)
-        .fetch_one(&self.pool)
-        .await?;
-        at.map(instant).transpose()
     }
 }
 

@@ -13,20 +13,38 @@
 //! - Instants are stored as INTEGER Unix milliseconds UTC (see the migration);
 //!   the `DateTime<Utc>` values handed out are therefore whole milliseconds.
 //!
-//! Files: `error.rs` the error type and its codes, `drafts.rs` the draft
-//! operations, `search.rs` how text is segmented for the FTS5 index,
-//! `outbox.rs` filing: outbox, receipts, cursor and message log,
-//! `reference_cache.rs` tax-payment choices and cached reference data,
-//! `origin.rs` certificate-of-origin applications and their certificates,
-//! `flows.rs` amendments and conflicts with the server's version.
+//! Files, leaves first:
+//! - `error.rs` the error type and its codes; `sql.rs` instants, ids, counts;
+//! - `revisions.rs` the revision engine every revisioned document shares,
+//!   and the kinds of document ([`DocumentKind`]);
+//! - `message_log.rs` the append-only message log; `settings.rs` small
+//!   persistent values (`sync_state`);
+//! - `queue.rs` the outbox queue: the one enqueue, claiming due entries;
+//! - `drafts.rs` declaration drafts (list, search, trash, filing);
+//!   `search.rs` how text is segmented for their FTS5 index;
+//! - `origin.rs` certificate-of-origin applications and their certificates;
+//! - `flows.rs` amendments and conflicts with the server's version;
+//! - `receipts.rs` receipts and the receipt cursor;
+//! - `delivery.rs` how an attempt ended, and what that changes;
+//! - `reference_cache.rs` tax-payment choices and cached reference data.
+//!
+//! Before migrating a database written by an older release, [`Store::open`]
+//! copies the file aside (`portdesk.db.before-0007` beside it): a migration
+//! that goes wrong on a clerk's machine never costs them their data.
 
+mod delivery;
 mod drafts;
 mod error;
 mod flows;
+mod message_log;
 mod origin;
-mod outbox;
+mod queue;
+mod receipts;
 mod reference_cache;
+mod revisions;
 mod search;
+mod settings;
+mod sql;
 
 use std::path::Path;
 use std::time::Duration;
@@ -36,17 +54,19 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use delivery::{AttemptResult, Outcome};
+pub use drafts::{FileRequest, Filed};
 pub use error::{StoreError, ERROR_CODES};
 pub use flows::{AmendRequest, AmendmentRecord, Conflict, ConflictCheck, Delivered, Resolution};
+pub use message_log::{LogDirection, LogEntry};
 pub use origin::{
     ApplicationStatus, FiledApplication, OriginMeta, OriginRevisionMeta, OriginSaveInfo,
     StoredCertificate,
 };
-pub use outbox::{
-    AttemptResult, EntryState, FileRequest, Filed, LogDirection, LogEntry, NewReceipt,
-    OutboxCounts, OutboxEntry, Outcome, StoredReceipt,
-};
+pub use queue::{EntryState, OutboxCounts, OutboxEntry};
+pub use receipts::{NewReceipt, StoredReceipt};
 pub use reference_cache::{CachedReference, ReferenceKind};
+pub use revisions::DocumentKind;
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -76,6 +96,7 @@ impl Store {
             .max_connections(MAX_CONNECTIONS)
             .connect_with(connect_options(path))
             .await?;
+        copy_aside_before_migrating(&pool, path).await?;
         MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "store opened");
         Ok(Store { pool })
@@ -112,6 +133,46 @@ impl Store {
         }
         self.pool.close().await;
     }
+}
+
+/// Copies a database written by an older release to
+/// `<file>.before-<first pending migration>` (e.g. `portdesk.db.before-0007`)
+/// before its migrations run. `VACUUM INTO` writes a consistent, self-contained
+/// copy even while the WAL holds recent commits. A new database (no
+/// migrations yet) and an up-to-date one are not copied; an existing copy is
+/// kept (it is the oldest state).
+async fn copy_aside_before_migrating(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> {
+    let has_history: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if has_history.is_none() {
+        return Ok(());
+    }
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(pool)
+            .await?;
+    let Some(first_pending) = MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .find(|v| !applied.contains(v))
+    else {
+        return Ok(());
+    };
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".before-{first_pending:04}"));
+    let copy = std::path::PathBuf::from(name);
+    if copy.exists() {
+        return Ok(());
+    }
+    sqlx::query("VACUUM INTO ?")
+        .bind(copy.to_string_lossy().into_owned())
+        .execute(pool)
+        .await?;
+    tracing::info!(copy = %copy.display(), "database copied aside before migrating");
+    Ok(())
 }
 
 /// The connection options every PortDesk connection uses. Public so tools

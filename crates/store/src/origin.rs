@@ -9,6 +9,7 @@
 //! delivers it like any other write.
 
 use chrono::{DateTime, Utc};
+pub use portdesk_domain::origin::ApplicationStatus;
 use portdesk_domain::origin::{CertifiedFields, OriginApplication, OriginForm};
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
@@ -16,82 +17,10 @@ use sqlx::{Row, SqliteConnection};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::drafts::{instant, now_ms, parse_uuid};
-use crate::error::is_unique_violation;
+use crate::queue::{enqueue, NewEntry};
+use crate::revisions::{DocumentKind, NewRevision, RevisionRow, ORIGIN_APPLICATIONS as TABLES};
+use crate::sql::{count, instant, now_ms, parse_uuid};
 use crate::{Store, StoreError};
-
-/// Where an application stands (申请状态): local states until it is filed,
-/// then the meaning of the server's latest answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    /// 草稿: the precheck finds errors.
-    Draft,
-    /// 可申报: passes the smart-review precheck.
-    Ready,
-    /// 待发送: filed, waiting in the outbox.
-    Queued,
-    /// 已发送: the Single Window has it; review not known yet.
-    Sent,
-    /// 已受理 (`COO-L`): smart review pending.
-    Accepted,
-    /// 人工审核 (`COO-M`).
-    ManualReview,
-    /// 签证通过 (`COO-A`): the certificate is issued.
-    Approved,
-    /// 退回 (`COO-E`) or refused for good by the server.
-    Rejected,
-}
-
-impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 8] = [
-        ApplicationStatus::Draft,
-        ApplicationStatus::Ready,
-        ApplicationStatus::Queued,
-        ApplicationStatus::Sent,
-        ApplicationStatus::Accepted,
-        ApplicationStatus::ManualReview,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Rejected,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Draft => "draft",
-            ApplicationStatus::Ready => "ready",
-            ApplicationStatus::Queued => "queued",
-            ApplicationStatus::Sent => "sent",
-            ApplicationStatus::Accepted => "accepted",
-            ApplicationStatus::ManualReview => "manual_review",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    /// Whether the clerk may still change the application: before filing,
-    /// and after a rejection (it is then filed again under the same number).
-    pub fn is_editable(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Draft | ApplicationStatus::Ready | ApplicationStatus::Rejected
-        )
-    }
-
-    /// Filed and not yet decided: the server's review may still change it.
-    pub fn is_pending(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Queued
-                | ApplicationStatus::Sent
-                | ApplicationStatus::Accepted
-                | ApplicationStatus::ManualReview
-        )
-    }
-}
 
 /// What a save records beside the revision (from the precheck).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,10 +33,16 @@ pub struct OriginSaveInfo {
 
 impl OriginSaveInfo {
     fn status(&self) -> ApplicationStatus {
-        if self.error_count == 0 {
-            ApplicationStatus::Ready
-        } else {
-            ApplicationStatus::Draft
+        ApplicationStatus::of_precheck(self.error_count)
+    }
+
+    fn revision<'a>(&'a self, body: &'a str, status: ApplicationStatus) -> NewRevision<'a> {
+        NewRevision {
+            body,
+            status: status.as_str(),
+            error_count: self.error_count,
+            warning_count: self.warning_count,
+            note: &self.note,
         }
     }
 }
@@ -179,32 +114,43 @@ const META_COLUMNS: &str = "a.id, a.client_seq_no, a.form, a.title, a.status, a.
      a.error_count, a.warning_count, a.source_declaration, a.seq_no, a.created_at, a.updated_at, \
      (SELECT c.number FROM origin_certificates c WHERE c.application_id = a.id) AS certificate_number";
 
-/// The list title: consignee, then the first goods description.
-fn title_of(app: &OriginApplication) -> String {
-    let consignee = app.consignee.name.trim();
-    let goods = app
-        .items
-        .first()
-        .map(|i| i.description.trim().trim_end_matches('*').trim())
-        .unwrap_or_default();
-    let mut t = match (consignee.is_empty(), goods.is_empty()) {
-        (false, false) => format!("{consignee} · {goods}"),
-        (false, true) => consignee.to_owned(),
-        (true, false) => goods.to_owned(),
-        (true, true) => String::new(),
-    };
-    if t.chars().count() > 80 {
-        t = t.chars().take(79).collect::<String>() + "…";
-    }
-    t
-}
-
 fn form_str(f: OriginForm) -> &'static str {
     match f {
         OriginForm::C => "C",
         OriginForm::E => "E",
         OriginForm::R => "R",
     }
+}
+
+/// Saves `app` as a revision of application `id` with `status` (see
+/// [`DocumentTables::append`](crate::revisions::DocumentTables::append)),
+/// keeping the list row's own columns in step.
+async fn append(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    app: &OriginApplication,
+    info: &OriginSaveInfo,
+    status: ApplicationStatus,
+    always: bool,
+) -> Result<OriginMeta, StoreError> {
+    let body = serde_json::to_string(app)?;
+    let title = app.title();
+    let columns = [
+        ("form", Some(form_str(app.form))),
+        ("title", Some(title.as_str())),
+        ("source_declaration", app.source_declaration.as_deref()),
+    ];
+    TABLES
+        .append(
+            conn,
+            id,
+            &app.client_seq_no,
+            &columns,
+            &info.revision(&body, status),
+            always,
+        )
+        .await?;
+    fetch_meta(conn, id).await
 }
 
 impl Store {
@@ -216,44 +162,23 @@ impl Store {
         info: &OriginSaveInfo,
     ) -> Result<OriginMeta, StoreError> {
         let body = serde_json::to_string(app)?;
-        let now = now_ms();
+        let title = app.title();
+        let columns = [
+            ("form", Some(form_str(app.form))),
+            ("title", Some(title.as_str())),
+            ("source_declaration", app.source_declaration.as_deref()),
+        ];
         let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO origin_applications (id, client_seq_no, form, title, status, \
-             current_revision, error_count, warning_count, source_declaration, created_at, \
-             updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(&app.client_seq_no)
-        .bind(form_str(app.form))
-        .bind(title_of(app))
-        .bind(info.status().as_str())
-        .bind(i64::from(info.error_count))
-        .bind(i64::from(info.warning_count))
-        .bind(&app.source_declaration)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                let taken: Option<i64> =
-                    sqlx::query_scalar("SELECT 1 FROM origin_applications WHERE id = ?")
-                        .bind(id.to_string())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                return Err(if taken.is_some() {
-                    StoreError::AlreadyExists { id }
-                } else {
-                    StoreError::ClientSeqNoTaken {
-                        client_seq_no: app.client_seq_no.clone(),
-                    }
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-        insert_revision(&mut tx, id, 1, &body, info.status(), info, now).await?;
+        TABLES
+            .create(
+                &mut tx,
+                id,
+                &app.client_seq_no,
+                &columns,
+                &info.revision(&body, info.status()),
+                now_ms(),
+            )
+            .await?;
         let meta = fetch_meta(&mut tx, id).await?;
         tx.commit().await?;
         Ok(meta)
@@ -267,9 +192,8 @@ impl Store {
         app: &OriginApplication,
         info: &OriginSaveInfo,
     ) -> Result<OriginMeta, StoreError> {
-        let body = serde_json::to_string(app)?;
         let mut tx = self.begin_write().await?;
-        let meta = save_body(&mut tx, id, app, &body, info, info.status(), false).await?;
+        let meta = append(&mut tx, id, app, info, info.status(), false).await?;
         tx.commit().await?;
         Ok(meta)
     }
@@ -281,7 +205,7 @@ impl Store {
     ) -> Result<(OriginMeta, OriginApplication), StoreError> {
         let mut conn = self.pool.acquire().await?;
         let meta = fetch_meta(&mut conn, id).await?;
-        let body = revision_body(&mut conn, id, meta.revision).await?;
+        let body = TABLES.body(&mut conn, id, meta.revision).await?;
         let app = parse_body(id, meta.revision, &body)?;
         Ok((meta, app))
     }
@@ -300,38 +224,15 @@ impl Store {
         &self,
         client_seq_no: &str,
     ) -> Result<Option<Uuid>, StoreError> {
-        let id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM origin_applications WHERE client_seq_no = ?")
-                .bind(client_seq_no)
-                .fetch_optional(&self.pool)
-                .await?;
-        id.map(|s| parse_uuid(&s)).transpose()
+        let mut conn = self.pool.acquire().await?;
+        TABLES.find_by_client_seq_no(&mut conn, client_seq_no).await
     }
 
     /// Every revision of application `id`, newest first.
     pub async fn origin_history(&self, id: Uuid) -> Result<Vec<OriginRevisionMeta>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT revision, saved_at, status, error_count, warning_count, note \
-             FROM origin_revisions WHERE application_id = ? ORDER BY revision DESC",
-        )
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        if rows.is_empty() {
-            return Err(StoreError::NotFound { id });
-        }
-        rows.iter()
-            .map(|row| {
-                Ok(OriginRevisionMeta {
-                    revision: row.try_get("revision")?,
-                    saved_at: instant(row.try_get("saved_at")?)?,
-                    status: parse_status(row.try_get("status")?)?,
-                    error_count: count(row.try_get("error_count")?)?,
-                    warning_count: count(row.try_get("warning_count")?)?,
-                    note: row.try_get("note")?,
-                })
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        let rows = TABLES.history(&mut conn, id).await?;
+        rows.into_iter().map(revision_meta).collect()
     }
 
     /// The application as it was in `revision`.
@@ -341,7 +242,7 @@ impl Store {
         revision: i64,
     ) -> Result<OriginApplication, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let body = revision_body(&mut conn, id, revision).await?;
+        let body = TABLES.body(&mut conn, id, revision).await?;
         parse_body(id, revision, &body)
     }
 
@@ -353,10 +254,10 @@ impl Store {
         info: &OriginSaveInfo,
     ) -> Result<OriginMeta, StoreError> {
         let mut tx = self.begin_write().await?;
-        let old = revision_body(&mut tx, id, revision).await?;
+        let old = TABLES.body(&mut tx, id, revision).await?;
+        // Re-serialised, not copied: an older body gets today's shape.
         let app = parse_body(id, revision, &old)?;
-        let body = serde_json::to_string(&app)?;
-        let meta = save_body(&mut tx, id, &app, &body, info, info.status(), false).await?;
+        let meta = append(&mut tx, id, &app, info, info.status(), false).await?;
         tx.commit().await?;
         Ok(meta)
     }
@@ -374,55 +275,46 @@ impl Store {
         path: &str,
         body: &[u8],
     ) -> Result<FiledApplication, StoreError> {
-        let id_text = id.to_string();
         let mut tx = self.begin_write().await?;
-        let pending: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM outbox WHERE draft_id = ? \
-             AND state IN ('queued', 'sending', 'retry_wait')",
-        )
-        .bind(&id_text)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if pending.is_some() {
-            return Err(StoreError::FilingInProgress { id });
-        }
-        let text = serde_json::to_string(app)?;
+        crate::queue::refuse_if_pending(&mut tx, id).await?;
         // Filing is an event of the history even when nothing changed.
-        let meta = save_body(
+        let meta = append(&mut tx, id, app, info, ApplicationStatus::Queued, true).await?;
+        let (outbox_seq, idempotency_key) = enqueue(
             &mut tx,
-            id,
-            app,
-            &text,
-            info,
-            ApplicationStatus::Queued,
-            true,
+            &NewEntry {
+                kind: DocumentKind::OriginApplication,
+                document_id: id,
+                revision: meta.revision,
+                client_seq_no: &meta.client_seq_no,
+                method,
+                path,
+                body,
+            },
         )
-        .await?;
-        let key = Uuid::now_v7();
-        let now = now_ms();
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (idempotency_key, draft_id, revision, client_seq_no, method, path, \
-             body, state, attempts, next_attempt_at, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING seq",
-        )
-        .bind(key.to_string())
-        .bind(&id_text)
-        .bind(meta.revision)
-        .bind(&meta.client_seq_no)
-        .bind(method)
-        .bind(path)
-        .bind(body)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(FiledApplication {
             meta,
-            outbox_seq: seq,
-            idempotency_key: key,
+            outbox_seq,
+            idempotency_key,
         })
+    }
+
+    /// Applications review approved (a `COO-A` receipt) whose certificate
+    /// is not stored yet: the sync worker fetches those, so an application
+    /// is approved in the store with no editor open.
+    pub async fn origins_awaiting_certificate(&self) -> Result<Vec<Uuid>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT a.id FROM origin_applications a \
+             WHERE a.status IN ('queued', 'sent', 'accepted', 'manual_review') \
+             AND NOT EXISTS (SELECT 1 FROM origin_certificates c WHERE c.application_id = a.id) \
+             AND EXISTS (SELECT 1 FROM receipts r WHERE r.document_kind = 'origin_application' \
+                         AND r.document_id = a.id AND r.code = 'COO-A') \
+             ORDER BY a.updated_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter().map(|s| parse_uuid(s)).collect()
     }
 
     /// Records what the server says of application `id`: its status and
@@ -520,76 +412,6 @@ impl Store {
     }
 }
 
-/// Appends `body` as the next revision unless it equals the current one
-/// (or `always`, for filing); updates the list row to match.
-async fn save_body(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    app: &OriginApplication,
-    body: &str,
-    info: &OriginSaveInfo,
-    status: ApplicationStatus,
-    always: bool,
-) -> Result<OriginMeta, StoreError> {
-    let current = fetch_meta(conn, id).await?;
-    if current.client_seq_no != app.client_seq_no {
-        return Err(StoreError::ClientSeqNoChanged {
-            id,
-            stored: current.client_seq_no,
-            given: app.client_seq_no.clone(),
-        });
-    }
-    let current_body = revision_body(conn, id, current.revision).await?;
-    if !always && current_body == body {
-        return Ok(current);
-    }
-    let revision = current.revision + 1;
-    let now = now_ms();
-    insert_revision(conn, id, revision, body, status, info, now).await?;
-    sqlx::query(
-        "UPDATE origin_applications SET form = ?, title = ?, status = ?, current_revision = ?, \
-         error_count = ?, warning_count = ?, source_declaration = ?, updated_at = ? WHERE id = ?",
-    )
-    .bind(form_str(app.form))
-    .bind(title_of(app))
-    .bind(status.as_str())
-    .bind(revision)
-    .bind(i64::from(info.error_count))
-    .bind(i64::from(info.warning_count))
-    .bind(&app.source_declaration)
-    .bind(now)
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    fetch_meta(conn, id).await
-}
-
-async fn insert_revision(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    revision: i64,
-    body: &str,
-    status: ApplicationStatus,
-    info: &OriginSaveInfo,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO origin_revisions (application_id, revision, body, saved_at, status, \
-         error_count, warning_count, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(revision)
-    .bind(body)
-    .bind(now)
-    .bind(status.as_str())
-    .bind(i64::from(info.error_count))
-    .bind(i64::from(info.warning_count))
-    .bind(&info.note)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 async fn fetch_meta(conn: &mut SqliteConnection, id: Uuid) -> Result<OriginMeta, StoreError> {
     let sql = format!("SELECT {META_COLUMNS} FROM origin_applications a WHERE a.id = ?");
     let row = sqlx::query(&sql)
@@ -598,31 +420,6 @@ async fn fetch_meta(conn: &mut SqliteConnection, id: Uuid) -> Result<OriginMeta,
         .await?
         .ok_or(StoreError::NotFound { id })?;
     meta_from_row(&row)
-}
-
-async fn revision_body(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    revision: i64,
-) -> Result<String, StoreError> {
-    let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM origin_revisions WHERE application_id = ? AND revision = ?",
-    )
-    .bind(id.to_string())
-    .bind(revision)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(body) = body {
-        return Ok(body);
-    }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM origin_applications WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Err(match exists {
-        Some(_) => StoreError::RevisionNotFound { id, revision },
-        None => StoreError::NotFound { id },
-    })
 }
 
 fn meta_from_row(row: &SqliteRow) -> Result<OriginMeta, StoreError> {
@@ -659,6 +456,13 @@ fn parse_status(s: &str) -> Result<ApplicationStatus, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("unknown application status {s:?}")))
 }
 
-fn count(n: i64) -> Result<u32, StoreError> {
-    u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("bad problem count {n}")))
+fn revision_meta(row: RevisionRow) -> Result<OriginRevisionMeta, StoreError> {
+    Ok(OriginRevisionMeta {
+        revision: row.revision,
+        saved_at: instant(row.saved_at)?,
+        status: parse_status(&row.status)?,
+        error_count: row.error_count,
+        warning_count: row.warning_count,
+        note: row.note,
+    })
 }

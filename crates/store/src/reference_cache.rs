@@ -15,7 +15,7 @@ use portdesk_domain::guarantee::TaxPaymentChoice;
 use sqlx::Row;
 use uuid::Uuid;
 
-use crate::drafts::{instant, now_ms};
+use crate::sql::{instant, now_ms};
 use crate::{Store, StoreError};
 
 /// Which reference document a cache row holds.

@@ -235,7 +235,10 @@ impl Worker {
                     .store
                     .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                     .await?;
-                if awaiting == 0 && self.store.next_conflict_check_at().await?.is_none() {
+                if awaiting == 0
+                    && self.store.next_conflict_check_at().await?.is_none()
+                    && self.store.origins_awaiting_certificate().await?.is_empty()
+                {
                     return self.summary().await;
                 }
             }
@@ -266,7 +269,8 @@ impl Worker {
                 self.login().await?;
             }
             self.pull_receipts().await?;
-            self.run_conflict_checks().await
+            self.run_conflict_checks().await?;
+            self.fetch_approved_certificates().await
         }
         .await;
         self.lease = None;
@@ -363,6 +367,7 @@ impl Worker {
             self.pull_receipts().await?;
         }
         self.run_conflict_checks().await?;
+        self.fetch_approved_certificates().await?;
         if sent > 0 || !self.online {
             return Ok(Duration::ZERO);
         }
@@ -578,10 +583,41 @@ impl Worker {
         for r in stored {
             (self.sink)(&SyncEvent::Receipt {
                 client_seq_no: r.receipt.client_seq_no.clone(),
-                draft_id: r.draft_id,
+                draft_id: r.draft_id(),
                 seq_no: r.receipt.seq_no.clone(),
                 code: r.receipt.code.clone(),
             });
+        }
+        Ok(())
+    }
+
+    /// Brings home the certificates review approved (`COO-A` receipts): an
+    /// application is approved in the store only with its certificate, and
+    /// no editor needs to be open for that. A fetch that fails is tried
+    /// again next turn (the receipt that asks for it stays stored).
+    async fn fetch_approved_certificates(&mut self) -> Result<(), SyncError> {
+        for id in self.store.origins_awaiting_certificate().await? {
+            let Some(token) = self.token.clone().filter(|_| self.online) else {
+                return Ok(());
+            };
+            match crate::origin::refresh_application(&self.store, &self.account.server, &token, id)
+                .await
+            {
+                Ok(r) => {
+                    tracing::debug!(%id, status = r.meta.status.as_str(), "origin application refreshed")
+                }
+                Err(SyncError::Offline(reason)) => {
+                    self.go_offline(reason);
+                }
+                Err(SyncError::NotLoggedIn(_)) => {
+                    // Logged in again at the next turn.
+                    self.token = None;
+                    self.creds.delete(&self.account, SecretKind::Token).ok();
+                }
+                Err(e) => {
+                    tracing::warn!(%id, error = %e, "certificate not fetched; will try again")
+                }
+            }
         }
         Ok(())
     }
@@ -892,7 +928,7 @@ fn entry_event(entry: &OutboxEntry, outcome: &Outcome) -> SyncEvent {
     };
     SyncEvent::Entry {
         outbox_seq: entry.seq,
-        draft_id: entry.draft_id,
+        draft_id: entry.document_id,
         client_seq_no: entry.client_seq_no.clone(),
         state,
         attempts: entry.attempts,

@@ -23,6 +23,7 @@ mod check;
 mod from_declaration;
 mod labels;
 mod number;
+mod status;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -35,6 +36,7 @@ pub use number::{
     certificate_number, parse_certificate_number, CertificateNumber, CertificateNumberError,
     CERTIFICATE_NUMBER_LEN,
 };
+pub use status::ApplicationStatus;
 pub use text::clean_english_text;
 
 use schemars::JsonSchema;
@@ -235,6 +237,27 @@ pub struct OriginApplication {
 }
 
 impl OriginApplication {
+    /// The list title: consignee, then the first goods description, at most
+    /// 80 characters.
+    pub fn title(&self) -> String {
+        let consignee = self.consignee.name.trim();
+        let goods = self
+            .items
+            .first()
+            .map(|i| i.description.trim().trim_end_matches('*').trim())
+            .unwrap_or_default();
+        let mut t = match (consignee.is_empty(), goods.is_empty()) {
+            (false, false) => format!("{consignee} · {goods}"),
+            (false, true) => consignee.to_owned(),
+            (true, false) => goods.to_owned(),
+            (true, true) => String::new(),
+        };
+        if t.chars().count() > 80 {
+            t = t.chars().take(79).collect::<String>() + "…";
+        }
+        t
+    }
+
     /// A new, empty application of `form`.
     pub fn new(form: OriginForm) -> Self {
         OriginApplication {

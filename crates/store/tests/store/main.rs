@@ -6,3 +6,4 @@ mod drafts;
 mod flows;
 mod origin;
 mod outbox;
+mod upgrade;

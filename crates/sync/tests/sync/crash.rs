@@ -175,7 +175,7 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
             .find(|e| e.idempotency_key == c.key)
             .unwrap_or_else(|| panic!("outbox entry of {c:?} lost"));
         assert_eq!(
-            (e.draft_id, e.revision, &e.client_seq_no),
+            (e.document_id, e.revision, &e.client_seq_no),
             (c.draft_id, c.revision, &c.csn)
         );
     }

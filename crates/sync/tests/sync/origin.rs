@@ -340,3 +340,59 @@ async fn a_rejected_application_is_fixed_filed_again_and_approved() {
     let cert = store.certificate(id).await.unwrap().unwrap();
     assert_eq!(cert.application.exporter.name, record().name_en);
 }
+
+/// With no editor open and nobody asking: the worker alone delivers the
+/// application, hears review's `COO-A` receipt and stores the certificate,
+/// so the store says approved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_alone_brings_an_application_to_approved() {
+    let mock = Mock::start(&["--review-pace-ms", "20"]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("portdesk.db")).await.unwrap();
+    let origins = OriginDrafts::new(store.clone(), Arc::new(CodeLists::bundled()));
+    origins.set_enterprise_record(&record()).await.unwrap();
+    let view = origins.create(OriginForm::E).await.unwrap();
+    let id = view.meta.id;
+    let app = OriginApplication {
+        client_seq_no: view.application.client_seq_no.clone(),
+        ..origin_fixture()
+    };
+    origins.save(id, &app, "autosave").await.unwrap();
+    origins.file(id).await.unwrap();
+
+    let account = Account::new(&mock.base, EXPORTER, OPERATOR);
+    let creds = Arc::new(MemoryStore::new());
+    creds
+        .set(&account, SecretKind::Password, &Secret::new(PASSWORD))
+        .unwrap();
+    let config = SyncConfig {
+        receipt_poll: Duration::from_millis(100),
+        ..SyncConfig::default()
+    };
+    let mut worker = Worker::new(store.clone(), account, creds, config);
+    let summary = worker
+        .run_until_idle(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(summary.counts.done, 1, "{summary:?}");
+
+    let (meta, _) = store.get_origin(id).await.unwrap();
+    assert_eq!(meta.status, ApplicationStatus::Approved);
+    let cert = store
+        .certificate(id)
+        .await
+        .unwrap()
+        .expect("the certificate is stored by the worker");
+    assert_eq!(
+        meta.certificate_number.as_deref(),
+        Some(cert.number.as_str())
+    );
+    let codes: Vec<String> = store
+        .receipts_for(&app.client_seq_no)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.receipt.code)
+        .collect();
+    assert!(codes.contains(&"COO-A".to_owned()), "{codes:?}");
+}
