@@ -1,69 +1,28 @@
-// App commands are declared here so that they get permissions like plugin
-// commands do; a capability must then grant each one to the window by name.
-// Capabilities live beside the shell's sources rather than in a root folder.
+// App commands are declared to tauri-build so that they get permissions like
+// plugin commands do; a capability must then grant each one to the window by
+// name. The list is read off the `generate_handler!` call in src/lib.rs (the
+// one place it is written); a test holds capabilities/main.json and the
+// UI's backend.ts to it. Capabilities live beside the shell's sources
+// rather than in a root folder.
+include!("command_list.rs");
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=src-tauri/src/lib.rs");
+    let lib_rs =
+        std::fs::read_to_string("src-tauri/src/lib.rs").expect("read src-tauri/src/lib.rs");
+    let commands = handler_commands(&lib_rs);
+    // tauri-build keeps the names for the whole build: leak them (a build
+    // script is a short-lived process).
+    let names: Vec<&'static str> = commands
+        .into_iter()
+        .map(|c| &*Box::leak(c.into_boxed_str()))
+        .collect();
+    let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/*.json")
-            .app_manifest(tauri_build::AppManifest::new().commands(&[
-                "app_info",
-                "code_lists",
-                "create_declaration",
-                "save_declaration",
-                "get_declaration",
-                "list_drafts",
-                "draft_history",
-                "get_revision",
-                "restore_revision",
-                "trash_draft",
-                "untrash_draft",
-                "empty_trash",
-                "validate_declaration",
-                "required_attachments",
-                "tax_panel",
-                "set_tax_choice",
-                "check_tax",
-                "guarantees",
-                "enterprise_profile",
-                "refresh_reference",
-                "port_fees",
-                "port_fee_estimate",
-                "duty_payment",
-                "pay_duties",
-                "login",
-                "logout",
-                "sync_status",
-                "outbox_entries",
-                "file_declaration",
-                "draft_receipts",
-                "message_log",
-                "origin_list",
-                "origin_create",
-                "origin_from_declaration",
-                "origin_get",
-                "origin_save",
-                "origin_validate",
-                "origin_history",
-                "origin_restore",
-                "origin_enterprise_record",
-                "origin_set_enterprise_record",
-                "origin_submit",
-                "origin_refresh",
-                "origin_render_pdf",
-                "origin_open_pdf",
-                "origin_print",
-                "origin_batch",
-                "origin_verify",
-                "origin_images",
-                "origin_set_image",
-                "filing_deadline",
-                "complete_declaration",
-                "amend_declaration",
-                "draft_amendments",
-                "draft_conflicts",
-                "resolve_conflict",
-            ])),
+            .app_manifest(tauri_build::AppManifest::new().commands(names)),
     )
     .expect("tauri build script");
 }

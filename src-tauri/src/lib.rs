@@ -20,6 +20,8 @@ mod tax_commands;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod command_list_tests;
+#[cfg(test)]
 mod command_tests;
 
 pub use error::ApiError;
