@@ -21,7 +21,6 @@ use portdesk_seal::offline::{self, OfflineError, KEY_CACHE_FILE};
 use portdesk_seal::SealError;
 use portdesk_store::{OriginMeta, OriginRevisionMeta, StoredCertificate};
 use portdesk_sync::origin as sync_origin;
-use portdesk_sync::SyncError;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
@@ -269,26 +268,22 @@ pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<
 #[tauri::command]
 pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult<OriginRefresh> {
     let id = parse_id(&id)?;
-    let account = state
-        .sync
-        .account()
-        .ok_or_else(|| ApiError::from(SyncError::NotLoggedIn("no account".to_owned())))?;
+    let session = state.sync.session()?;
     let store = state.origins.store();
-    let token = state.sync.token().await?;
-    let refreshed = match sync_origin::refresh_application(store, &account.server, &token, id).await
-    {
-        Err(SyncError::NotLoggedIn(_)) => {
-            state.sync.forget_token();
-            let token = state.sync.token().await?;
-            sync_origin::refresh_application(store, &account.server, &token, id).await?
-        }
-        other => other?,
-    };
+    let refreshed =
+        session
+            .authorized(|token| {
+                let session = &session;
+                async move {
+                    sync_origin::refresh_application(session.client(), store, &token, id).await
+                }
+            })
+            .await?;
     let cache = state.data_dir.join(KEY_CACHE_FILE);
     if refreshed.meta.certificate_number.is_some() {
         // Keys rotate rarely; fetch them with each new certificate so the
         // verify screen works offline for it.
-        if let Err(e) = sync_origin::fetch_published_keys(&account.server, &cache).await {
+        if let Err(e) = sync_origin::fetch_published_keys(session.client(), store, &cache).await {
             tracing::warn!(code = e.code(), "could not cache the issuer's keys");
         }
     }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use portdesk_store::{EntryState, Store};
 use portdesk_sync::client::Client;
+use portdesk_sync::Session;
 use portdesk_sync::{
     remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
     Secret, SecretKind, SyncConfig, SyncError, SyncEvent, Worker,
@@ -168,8 +169,8 @@ struct RunningWorker {
 
 #[derive(Default)]
 struct Inner {
-    account: Option<Account>,
-    token: Option<Secret>,
+    /// The logged-in account's session (its token shared with the worker).
+    session: Option<Session>,
     /// Meaningful while an account is set.
     online: bool,
     worker: Option<RunningWorker>,
@@ -180,7 +181,7 @@ struct Inner {
 
 impl Inner {
     fn state(&self) -> OnlineState {
-        match (&self.account, self.online && self.worker.is_some()) {
+        match (&self.session, self.online && self.worker.is_some()) {
             (None, _) => OnlineState::SignedOut,
             (Some(_), true) => OnlineState::Online,
             (Some(_), false) => OnlineState::Offline,
@@ -257,7 +258,26 @@ impl SyncService {
 
     /// The logged-in account, if any.
     pub fn account(&self) -> Option<Account> {
-        self.lock().account.clone()
+        self.lock().session.as_ref().map(|s| s.account().clone())
+    }
+
+    /// The logged-in account's session: requests outside the outbox go
+    /// through [`Session::authorized`], which logs in again once when the
+    /// server refuses the token. `not_logged_in` when signed out.
+    pub fn session(&self) -> Result<Session, SyncError> {
+        self.lock()
+            .session
+            .clone()
+            .ok_or_else(|| SyncError::NotLoggedIn("no account".to_owned()))
+    }
+
+    fn new_session(&self, account: Account) -> Session {
+        Session::new(
+            self.store.clone(),
+            account,
+            self.creds.clone(),
+            REQUEST_TIMEOUT,
+        )
     }
 
     pub fn credentials(&self) -> Arc<dyn CredentialStore> {
@@ -267,11 +287,10 @@ impl SyncService {
     /// A client of the current account's server (the default server when
     /// signed out).
     pub fn client(&self) -> Client {
-        let server = self
-            .account()
-            .map(|a| a.server)
-            .unwrap_or_else(|| self.default_server.clone());
-        Client::new(&server, REQUEST_TIMEOUT)
+        match self.lock().session.as_ref() {
+            Some(s) => s.client().clone(),
+            None => Client::new(&self.default_server, REQUEST_TIMEOUT),
+        }
     }
 
     pub fn online_state(&self) -> OnlineState {
@@ -283,48 +302,16 @@ impl SyncService {
         self.lock().last_error.clone()
     }
 
-    /// A bearer token for requests outside the outbox (guarantees,
-    /// certificates…): the one in memory, else the keyring's, else a fresh
-    /// login with the stored password. After a 401, call
-    /// [`SyncService::forget_token`] and ask again.
+    /// A bearer token of the logged-in account (see [`Session::token`]).
     pub async fn token(&self) -> Result<Secret, SyncError> {
-        let account = {
-            let inner = self.lock();
-            if let Some(t) = &inner.token {
-                return Ok(t.clone());
-            }
-            inner
-                .account
-                .clone()
-                .ok_or_else(|| SyncError::NotLoggedIn("no account".to_owned()))?
-        };
-        if let Some(t) = self.creds.get(&account, SecretKind::Token)? {
-            self.lock().token = Some(t.clone());
-            return Ok(t);
-        }
-        let password = self
-            .creds
-            .get(&account, SecretKind::Password)?
-            .ok_or_else(|| SyncError::NotLoggedIn(account.key()))?;
-        let client = Client::new(&account.server, REQUEST_TIMEOUT);
-        let token = portdesk_sync::login(&client, &self.store, &account, &password).await?;
-        if let Err(e) = self.creds.set(&account, SecretKind::Token, &token) {
-            tracing::warn!(code = e.code(), "could not keep the token in the keyring");
-        }
-        self.lock().token = Some(token.clone());
-        Ok(token)
+        self.session()?.token().await
     }
 
     /// Drops the current token (memory and keyring) after the server
     /// refused it; the next [`SyncService::token`] logs in again.
     pub fn forget_token(&self) {
-        let account = {
-            let mut inner = self.lock();
-            inner.token = None;
-            inner.account.clone()
-        };
-        if let Some(a) = account {
-            self.creds.delete(&a, SecretKind::Token).ok();
+        if let Ok(session) = self.session() {
+            session.forget_token();
         }
     }
 
@@ -343,13 +330,13 @@ impl SyncService {
                 .is_some_and(|e| e.code == "worker_busy")
             {
                 // Another worker held the database; it may be done by now.
-                inner.account.clone()
+                inner.session.clone()
             } else {
                 None
             }
         };
-        if let Some(account) = restart {
-            self.start_worker(account);
+        if let Some(session) = restart {
+            self.start_worker(session);
         }
     }
 
@@ -365,9 +352,10 @@ impl SyncService {
                 return;
             }
         };
-        self.lock().account = Some(account.clone());
+        let session = self.new_session(account.clone());
+        self.lock().session = Some(session.clone());
         match self.creds.get(&account, SecretKind::Password) {
-            Ok(Some(_)) => self.start_worker(account),
+            Ok(Some(_)) => self.start_worker(session),
             Ok(None) => {
                 self.lock().last_error = Some(SyncError::NotLoggedIn(account.key()).into());
             }
@@ -381,20 +369,21 @@ impl SyncService {
     /// Logs in, keeps the password and token in the keyring only, remembers
     /// the account (no secret) in the database and starts the worker.
     pub async fn login(&self, account: Account, password: Secret) -> Result<(), SyncError> {
-        let client = Client::new(&account.server, REQUEST_TIMEOUT);
-        let token = portdesk_sync::login(&client, &self.store, &account, &password).await?;
+        let session = self.new_session(account.clone());
+        let token =
+            portdesk_sync::login(session.client(), &self.store, &account, &password).await?;
         // Another account may be running: stop it first.
         self.stop_worker();
         self.creds.set(&account, SecretKind::Password, &password)?;
         self.creds.set(&account, SecretKind::Token, &token)?;
+        session.keep_token(token);
         remember_account(&self.store, Some(&account)).await?;
         {
             let mut inner = self.lock();
-            inner.account = Some(account.clone());
-            inner.token = Some(token);
+            inner.session = Some(session.clone());
             inner.last_error = None;
         }
-        self.start_worker(account);
+        self.start_worker(session);
         Ok(())
     }
 
@@ -411,8 +400,7 @@ impl SyncService {
         remember_account(&self.store, None).await?;
         {
             let mut inner = self.lock();
-            inner.account = None;
-            inner.token = None;
+            inner.session = None;
             inner.last_error = None;
         }
         self.emit_state();
@@ -426,8 +414,9 @@ impl SyncService {
         }
     }
 
-    /// Starts the background worker of `account` (stopping any other).
-    fn start_worker(&self, account: Account) {
+    /// Starts the background worker of `session`'s account (stopping any
+    /// other); it shares the session's token.
+    fn start_worker(&self, session: Session) {
         self.stop_worker();
         let (tx, rx) = watch::channel(false);
         let generation = {
@@ -456,13 +445,7 @@ impl SyncService {
             }
             sink_service.emit(SyncEventPayload::from_event(e));
         });
-        let mut worker = Worker::new(
-            self.store.clone(),
-            account,
-            self.creds.clone(),
-            self.config.clone(),
-        )
-        .on_event(sink);
+        let mut worker = Worker::with_session(session, self.config.clone()).on_event(sink);
         let service = self.clone();
         self.emit_state();
         tauri::async_runtime::spawn(async move {

@@ -10,7 +10,6 @@ use portdesk_drafts::tax::{
     china_today, EnterpriseView, GuaranteesView, PortFeeEstimate, PortFeesView, TaxPanelView,
 };
 use portdesk_sync::reference::{self, DutyStatus, Fetched, Refreshed};
-use portdesk_sync::SyncError;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -107,23 +106,17 @@ pub async fn enterprise_profile(state: State<'_, AppState>) -> CmdResult<Option<
 /// cache stays as it was.
 #[tauri::command]
 pub async fn refresh_reference(state: State<'_, AppState>) -> CmdResult<ReferenceRefresh> {
-    let account = state
-        .sync
-        .account()
-        .ok_or_else(|| ApiError::from(SyncError::NotLoggedIn("no account".to_owned())))?;
-    let client = state.sync.client();
+    let session = state.sync.session()?;
     let store = state.drafts.store();
-    let token = state.sync.token().await?;
-    match reference::refresh_all(&client, store, &account, &token).await {
-        Err(SyncError::NotLoggedIn(_)) => {
-            state.sync.forget_token();
-            let token = state.sync.token().await?;
-            Ok(reference::refresh_all(&client, store, &account, &token)
-                .await?
-                .into())
-        }
-        other => Ok(other?.into()),
-    }
+    let refreshed = session
+        .authorized(|token| {
+            let session = &session;
+            async move {
+                reference::refresh_all(session.client(), store, session.account(), &token).await
+            }
+        })
+        .await?;
+    Ok(refreshed.into())
 }
 
 /// The cached port fee catalogue, filtered by `query` (every term must match).
@@ -201,21 +194,17 @@ pub async fn duty_payment(state: State<'_, AppState>, id: String) -> CmdResult<D
 pub async fn pay_duties(state: State<'_, AppState>, id: String) -> CmdResult<DutyPayment> {
     let id = parse_id(&id)?;
     state.drafts.tax_choice(id).await?;
-    let account = state
-        .sync
-        .account()
-        .ok_or_else(|| ApiError::from(SyncError::NotLoggedIn("no account".to_owned())))?;
-    let client = state.sync.client();
+    let session = state.sync.session()?;
     let store = state.drafts.store();
-    let token = state.sync.token().await?;
-    let paid = match reference::pay_duties(&client, store, &account, &token, id).await {
-        Err(SyncError::NotLoggedIn(_)) => {
-            state.sync.forget_token();
-            let token = state.sync.token().await?;
-            reference::pay_duties(&client, store, &account, &token, id).await?
-        }
-        other => other?,
-    };
+    // The stored idempotency key keeps a retried payment one payment.
+    let paid = session
+        .authorized(|token| {
+            let session = &session;
+            async move {
+                reference::pay_duties(session.client(), store, session.account(), &token, id).await
+            }
+        })
+        .await?;
     paid.map(DutyPayment::from).ok_or_else(|| {
         ApiError::new(
             "nothing_to_pay",

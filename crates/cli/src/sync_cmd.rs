@@ -285,7 +285,8 @@ pub async fn sync(
     print_rejections(drafts.store()).await?;
     // The issuer keys, so `portdesk verify` works offline afterwards.
     let cache = dir.join(portdesk_seal::offline::KEY_CACHE_FILE);
-    match portdesk_sync::origin::fetch_published_keys(&server, &cache).await {
+    let client = portdesk_sync::client::Client::new(&server, Duration::from_secs(30));
+    match portdesk_sync::origin::fetch_published_keys(&client, drafts.store(), &cache).await {
         Ok(n) => println!("issuer keys\t{n}"),
         Err(e) => eprintln!("portdesk: issuer keys not refreshed: [{}] {e}", e.code()),
     }

@@ -1,5 +1,9 @@
-//! The HTTP side: one reqwest client, the calls the worker makes, and the
-//! pure classification of an answer into what the outbox does next.
+//! The HTTP side, the one place PortDesk talks HTTP: one reqwest client
+//! for the process (connections are reused across the worker, certificates,
+//! reference data and payments), [`Client::call`] that every request goes
+//! through (timeout, bearer token, idempotency key, and both log lines built
+//! here), the calls the worker makes, and the pure classification of an
+//! answer into what the outbox does next.
 //!
 //! Secrets never reach a log line: the login body is logged with the
 //! password replaced, the token answer without its tokens, and the
@@ -9,21 +13,37 @@ use std::time::Duration;
 
 use chrono::Utc;
 use portdesk_api::{error_code, ErrorBody, FilingAnswer, LoginRequest, ReceiptPage, TokenResponse};
-use portdesk_store::{LogDirection, LogEntry, OutboxEntry};
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use portdesk_store::{LogDirection, LogEntry, OutboxEntry, Store};
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::Method;
 use uuid::Uuid;
 
 use crate::credentials::Account;
 use crate::secret::Secret;
+use crate::SyncError;
 
 /// Replaces secrets in logged bodies.
 pub const REDACTED: &str = "<redacted>";
 
-/// A thin client of the Single Window API.
+/// A thin client of the Single Window API: the server's base URL and the
+/// per-request timeout over the process's one reqwest client.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    timeout: Duration,
+}
+
+/// The process's one reqwest client; cloning it shares the connection pool.
+fn shared_http() -> reqwest::Client {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    HTTP.get_or_init(|| {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .expect("reqwest client with rustls builds")
+    })
+    .clone()
 }
 
 /// An HTTP answer, read completely.
@@ -31,7 +51,59 @@ pub struct Client {
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<Duration>,
+    pub etag: Option<String>,
     pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as text (lossy: the log and error messages only).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request: what to send, and what the log keeps of it.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub method: Method,
+    /// Path and query, e.g. `/v1/receipts?since=0&limit=500`.
+    pub path: &'a str,
+    /// Sent as `Authorization: Bearer …`; never logged.
+    pub token: Option<&'a Secret>,
+    /// A JSON body, sent as is.
+    pub body: Option<Vec<u8>>,
+    /// What the log records of the body; `None`: the body itself.
+    pub logged_body: Option<String>,
+    pub idempotency_key: Option<Uuid>,
+    /// `If-None-Match` (cached reference data).
+    pub if_none_match: Option<&'a str>,
+    /// The outbox entry the request delivers, for the log.
+    pub outbox_seq: Option<i64>,
+}
+
+impl<'a> Call<'a> {
+    /// A `GET` of `path` with the bearer token.
+    pub fn get(path: &'a str, token: Option<&'a Secret>) -> Self {
+        Call {
+            method: Method::GET,
+            path,
+            token,
+            body: None,
+            logged_body: None,
+            idempotency_key: None,
+            if_none_match: None,
+            outbox_seq: None,
+        }
+    }
+
+    /// A `POST` of a JSON body to `path` with the bearer token.
+    pub fn post(path: &'a str, token: Option<&'a Secret>, body: Vec<u8>) -> Self {
+        Call {
+            method: Method::POST,
+            body: Some(body),
+            ..Call::get(path, token)
+        }
+    }
 }
 
 /// Why a request got no answer.
@@ -55,15 +127,62 @@ impl TransportError {
 
 impl Client {
     pub fn new(server: &str, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(timeout)
-            .build()
-            .expect("reqwest client with rustls builds");
         Client {
-            http,
+            http: shared_http(),
             base: server.trim_end_matches('/').to_owned(),
+            timeout,
         }
+    }
+
+    /// Sends `call` and reads the whole answer. Returns the answer (or why
+    /// there was none) and the two log lines, request and answer, with the
+    /// answer's body passed through `redact_answer`.
+    pub async fn call(
+        &self,
+        call: Call<'_>,
+        redact_answer: fn(&str) -> String,
+    ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
+        let method = call.method.as_str().to_owned();
+        let logged = call.logged_body.clone().unwrap_or_else(|| {
+            call.body
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default()
+        });
+        let mut request = self
+            .http
+            .request(call.method.clone(), self.url(call.path))
+            .timeout(self.timeout);
+        if let Some(token) = call.token {
+            request = request.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
+        }
+        if let Some(key) = call.idempotency_key {
+            request = request.header(portdesk_api::header::IDEMPOTENCY_KEY, key.to_string());
+        }
+        if let Some(etag) = call.if_none_match {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(body) = call.body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        let mut sent = log_line(
+            LogDirection::Request,
+            &method,
+            call.path,
+            call.idempotency_key,
+            logged,
+        );
+        sent.outbox_seq = call.outbox_seq;
+        let result = self.send(request).await;
+        let mut answered = answer_line(
+            &method,
+            call.path,
+            call.idempotency_key,
+            &result,
+            redact_answer,
+        );
+        answered.outbox_seq = call.outbox_seq;
+        (result, vec![sent, answered])
     }
 
     pub fn base(&self) -> &str {
@@ -86,22 +205,35 @@ impl Client {
             password: REDACTED.to_owned(),
             ..body.clone()
         };
-        let mut log = vec![log_line(
-            LogDirection::Request,
-            "POST",
-            path,
-            None,
-            serde_json::to_string(&logged).unwrap_or_default(),
-        )];
-        let result = self.send(self.http.post(self.url(path)).json(&body)).await;
-        log.push(answer_line(
-            "POST",
-            path,
-            None,
-            &result,
-            redact_token_answer,
-        ));
-        (result, log)
+        let call = Call {
+            logged_body: Some(serde_json::to_string(&logged).unwrap_or_default()),
+            ..Call::post(path, None, serde_json::to_vec(&body).unwrap_or_default())
+        };
+        self.call(call, redact_token_answer).await
+    }
+
+    /// A request outside the outbox (reference data, certificates, payments):
+    /// sent with [`Client::call`], both log lines appended to the store's
+    /// message log, and any answer but 2xx or 304 turned into an error —
+    /// no answer: `offline`; 401: `not_logged_in`; else `protocol` with the
+    /// server's code and message.
+    pub async fn fetch(&self, store: &Store, call: Call<'_>) -> Result<Answer, SyncError> {
+        let what = format!("{} {}", call.method, call.path);
+        let (result, log) = self.call(call, |b| b.to_owned()).await;
+        store.append_log(&log).await?;
+        let answer = result.map_err(|e| SyncError::Offline(e.message().to_owned()))?;
+        match answer.status {
+            200..=299 | 304 => Ok(answer),
+            401 => Err(SyncError::NotLoggedIn(format!(
+                "{what}: the server refused the token; log in again"
+            ))),
+            s => {
+                let detail = serde_json::from_slice::<ErrorBody>(&answer.body)
+                    .map(|b| format!("{}: {}", b.code, b.message))
+                    .unwrap_or_else(|_| format!("HTTP {s}"));
+                Err(SyncError::Protocol(format!("{what}: {detail}")))
+            }
+        }
     }
 
     /// Sends one outbox entry: its stored method, path and exact body bytes,
@@ -111,28 +243,16 @@ impl Client {
         entry: &OutboxEntry,
         token: &Secret,
     ) -> (Result<Answer, TransportError>, LogEntry) {
-        let method =
-            reqwest::Method::from_bytes(entry.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let request = self
-            .http
-            .request(method, self.url(&entry.path))
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-            .header(CONTENT_TYPE, "application/json")
-            .header(
-                portdesk_api::header::IDEMPOTENCY_KEY,
-                entry.idempotency_key.to_string(),
-            )
-            .body(entry.body.clone());
-        let result = self.send(request).await;
-        let mut line = answer_line(
-            &entry.method,
-            &entry.path,
-            Some(entry.idempotency_key),
-            &result,
-            |b| b.to_owned(),
-        );
-        line.outbox_seq = Some(entry.seq);
-        (result, line)
+        let call = Call {
+            method: Method::from_bytes(entry.method.as_bytes()).unwrap_or(Method::POST),
+            idempotency_key: Some(entry.idempotency_key),
+            outbox_seq: Some(entry.seq),
+            // The request line was logged when the entry was claimed.
+            ..Call::post(&entry.path, Some(token), entry.body.clone())
+        };
+        let (result, mut log) = self.call(call, |b| b.to_owned()).await;
+        let answered = log.pop().expect("an answer line");
+        (result, answered)
     }
 
     /// `GET /v1/declarations/{seq_no}`: a filing as the server holds it.
@@ -142,16 +262,8 @@ impl Client {
         seq_no: &str,
     ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
         let path = format!("/v1/declarations/{seq_no}");
-        let request = self
-            .http
-            .get(self.url(&path))
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-        let result = self.send(request).await;
-        let log = vec![
-            log_line(LogDirection::Request, "GET", &path, None, String::new()),
-            answer_line("GET", &path, None, &result, |b| b.to_owned()),
-        ];
-        (result, log)
+        self.call(Call::get(&path, Some(token)), |b| b.to_owned())
+            .await
     }
 
     /// `GET /v1/receipts?since=&limit=`.
@@ -162,16 +274,8 @@ impl Client {
         limit: u32,
     ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
         let path = format!("/v1/receipts?since={since}&limit={limit}");
-        let request = self
-            .http
-            .get(self.url(&path))
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-        let result = self.send(request).await;
-        let log = vec![
-            log_line(LogDirection::Request, "GET", &path, None, String::new()),
-            answer_line("GET", &path, None, &result, |b| b.to_owned()),
-        ];
-        (result, log)
+        self.call(Call::get(&path, Some(token)), |b| b.to_owned())
+            .await
     }
 
     fn url(&self, path: &str) -> String {
@@ -182,6 +286,11 @@ impl Client {
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response
             .bytes()
             .await
@@ -190,6 +299,7 @@ impl Client {
         Ok(Answer {
             status,
             retry_after,
+            etag,
             body,
         })
     }
@@ -374,6 +484,7 @@ mod tests {
         Answer {
             status,
             retry_after: retry_after.map(Duration::from_secs),
+            etag: None,
             body: body.as_bytes().to_vec(),
         }
     }

@@ -6,7 +6,10 @@
 //! - `secret.rs`: [`Secret`], a string that redacts itself when printed.
 //! - `credentials.rs`: [`CredentialStore`] with [`KeyringStore`] (the real
 //!   one) and [`MemoryStore`] (tests, `PORTDESK_CREDENTIALS=memory`).
-//! - `client.rs`: the HTTP calls (reqwest) and how an answer is classified.
+//! - `client.rs`: the one HTTP client (reqwest), every request and its log
+//!   lines, and how an answer is classified.
+//! - `session.rs`: [`Session`], an account's token and the one re-login
+//!   rule, shared by the worker and the app's other requests.
 //! - `worker.rs`: [`Worker`], the loop; [`SyncEvent`] for progress.
 //! - `lease.rs`: [`WorkerLease`], one delivering worker per database.
 //! - `reference.rs`: guarantees, enterprise profile and port fees cached
@@ -23,12 +26,14 @@ pub mod lease;
 pub mod origin;
 pub mod reference;
 pub mod secret;
+pub mod session;
 pub mod worker;
 
 pub use credentials::{Account, CredentialStore, KeyringStore, MemoryStore, SecretKind};
 pub use error::{SyncError, ERROR_CODES};
 pub use lease::WorkerLease;
 pub use secret::Secret;
+pub use session::Session;
 pub use worker::{
     backoff_delay, login, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker,
     FINAL_RECEIPT_CODES,

@@ -12,16 +12,15 @@
 //! offline verification.
 
 use std::path::Path;
-use std::time::Duration;
 
-use chrono::Utc;
 use portdesk_api::origin::{OriginApplicationView, OriginStatus};
 use portdesk_api::receipts::RejectionReason;
 use portdesk_store::{
-    ApplicationStatus, EntryState, LogDirection, LogEntry, OriginMeta, Store, StoredCertificate,
+    ApplicationStatus, EntryState, LogDirection, OriginMeta, Store, StoredCertificate,
 };
 use uuid::Uuid;
 
+use crate::client::{Call, Client};
 use crate::{Secret, SyncError};
 
 /// What a refresh found.
@@ -30,16 +29,6 @@ pub struct Refreshed {
     pub meta: OriginMeta,
     /// Why review rejected it (empty otherwise).
     pub reasons: Vec<RejectionReason>,
-}
-
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(TIMEOUT)
-        .build()
-        .expect("reqwest client builds")
 }
 
 /// The server's application no. of `id`, if it can be known yet.
@@ -86,66 +75,23 @@ fn status_from_outbox(state: EntryState) -> ApplicationStatus {
 /// `GET /v1/origin-applications/{seq_no}` with the bearer token; the
 /// request and answer go to the message log.
 pub async fn fetch_application(
+    client: &Client,
     store: &Store,
-    server: &str,
     token: &Secret,
     seq_no: &str,
 ) -> Result<OriginApplicationView, SyncError> {
     let path = format!("/v1/origin-applications/{seq_no}");
-    let url = format!("{}{path}", server.trim_end_matches('/'));
-    let mut log = vec![LogEntry {
-        at: Utc::now(),
-        direction: LogDirection::Request,
-        method: "GET".into(),
-        path: path.clone(),
-        outbox_seq: None,
-        idempotency_key: None,
-        status: None,
-        retry_after_ms: None,
-        body: String::new(),
-    }];
-    let answer = http().get(&url).bearer_auth(token.expose()).send().await;
-    let result = match answer {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            let body = r
-                .text()
-                .await
-                .map_err(|e| SyncError::Offline(e.to_string()))?;
-            log.push(LogEntry {
-                at: Utc::now(),
-                direction: LogDirection::Response,
-                status: Some(status),
-                body: body.clone(),
-                ..log[0].clone()
-            });
-            match status {
-                200 => serde_json::from_str::<OriginApplicationView>(&body)
-                    .map_err(|e| SyncError::Protocol(format!("origin application: {e}"))),
-                401 => Err(SyncError::NotLoggedIn(format!("{url}: token refused"))),
-                s => Err(SyncError::Protocol(format!("{url}: HTTP {s}: {body}"))),
-            }
-        }
-        Err(e) => {
-            log.push(LogEntry {
-                at: Utc::now(),
-                direction: LogDirection::Error,
-                body: e.to_string(),
-                ..log[0].clone()
-            });
-            Err(SyncError::Offline(e.to_string()))
-        }
-    };
-    store.append_log(&log).await?;
-    result
+    let answer = client.fetch(store, Call::get(&path, Some(token))).await?;
+    serde_json::from_slice::<OriginApplicationView>(&answer.body)
+        .map_err(|e| SyncError::Protocol(format!("origin application: {e}")))
 }
 
 /// Brings application `id` up to date with the server: its status, and the
 /// certificate once approved. Works offline as far as it can: without a
 /// server number yet, the status follows the outbox.
 pub async fn refresh_application(
+    client: &Client,
     store: &Store,
-    server: &str,
     token: &Secret,
     id: Uuid,
 ) -> Result<Refreshed, SyncError> {
@@ -172,7 +118,7 @@ pub async fn refresh_application(
             });
         }
     };
-    let view = fetch_application(store, server, token, &seq_no).await?;
+    let view = fetch_application(client, store, token, &seq_no).await?;
     let meta = match (view.status, view.certificate) {
         (OriginStatus::Approved, Some(cert)) => {
             let stored = StoredCertificate {
@@ -208,8 +154,8 @@ pub async fn refresh_application(
 
 /// Refreshes every application still pending; returns those that changed.
 pub async fn refresh_pending(
+    client: &Client,
     store: &Store,
-    server: &str,
     token: &Secret,
 ) -> Result<Vec<OriginMeta>, SyncError> {
     let mut changed = Vec::new();
@@ -217,7 +163,7 @@ pub async fn refresh_pending(
         if !meta.status.is_pending() {
             continue;
         }
-        let r = refresh_application(store, server, token, meta.id).await?;
+        let r = refresh_application(client, store, token, meta.id).await?;
         if r.meta.status != meta.status {
             changed.push(r.meta);
         }
@@ -225,24 +171,17 @@ pub async fn refresh_pending(
     Ok(changed)
 }
 
-/// Fetches the issuer's published keys (`GET /v1/keys`, no token) and
-/// writes them to `cache` (JSON array), for offline verification.
-pub async fn fetch_published_keys(server: &str, cache: &Path) -> Result<usize, SyncError> {
-    let url = format!("{}/v1/keys", server.trim_end_matches('/'));
-    let r = http()
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| SyncError::Offline(e.to_string()))?;
-    if !r.status().is_success() {
-        return Err(SyncError::Protocol(format!("{url}: HTTP {}", r.status())));
-    }
-    let text = r
-        .text()
-        .await
-        .map_err(|e| SyncError::Offline(e.to_string()))?;
-    let keys: Vec<serde_json::Value> =
-        serde_json::from_str(&text).map_err(|e| SyncError::Protocol(format!("{url}: {e}")))?;
+/// Fetches the issuer's published keys (`GET /v1/keys`, no token; logged)
+/// and writes them to `cache` (JSON array), for offline verification.
+pub async fn fetch_published_keys(
+    client: &Client,
+    store: &Store,
+    cache: &Path,
+) -> Result<usize, SyncError> {
+    let answer = client.fetch(store, Call::get("/v1/keys", None)).await?;
+    let text = answer.text();
+    let keys: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|e| SyncError::Protocol(format!("GET /v1/keys: {e}")))?;
     let tmp = cache.with_extension("json.tmp");
     std::fs::write(&tmp, &text)
         .and_then(|()| std::fs::rename(&tmp, cache))

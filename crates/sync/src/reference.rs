@@ -13,16 +13,11 @@
 //! Every call is written to the message log like the worker's calls (no
 //! secrets: the token only travels in the `Authorization` header).
 
-use std::sync::OnceLock;
-use std::time::Duration;
-
-use chrono::Utc;
-use portdesk_api::{EnterpriseProfile, ErrorBody, GuaranteeList, PaymentAnswer, PortFeesResponse};
-use portdesk_store::{LogDirection, LogEntry, ReferenceKind, Store};
-use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
+use portdesk_api::{EnterpriseProfile, GuaranteeList, PaymentAnswer, PortFeesResponse};
+use portdesk_store::{ReferenceKind, Store};
 use uuid::Uuid;
 
-use crate::client::Client;
+use crate::client::{Call, Client};
 use crate::credentials::Account;
 use crate::error::SyncError;
 use crate::secret::Secret;
@@ -60,99 +55,6 @@ pub fn receipt_moves_quota(code: &str) -> bool {
     code == "P"
 }
 
-/// One reqwest client for these calls: the worker's [`Client`] keeps its
-/// own private, and these calls need response headers (`ETag`) it does
-/// not hand out. Only the base URL is taken from it.
-fn http() -> &'static reqwest::Client {
-    static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
-    HTTP.get_or_init(|| {
-        reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client with rustls builds")
-    })
-}
-
-fn line(
-    direction: LogDirection,
-    method: &str,
-    path: &str,
-    status: Option<u16>,
-    body: String,
-) -> LogEntry {
-    LogEntry {
-        at: Utc::now(),
-        direction,
-        method: method.to_owned(),
-        path: path.to_owned(),
-        outbox_seq: None,
-        idempotency_key: None,
-        status,
-        retry_after_ms: None,
-        body,
-    }
-}
-
-struct Reply {
-    status: u16,
-    etag: Option<String>,
-    body: String,
-}
-
-/// Sends, logs both sides, and turns transport failures and refusals into
-/// [`SyncError`]s: unreachable → `offline`, 401 → `not_logged_in`.
-async fn call(
-    store: &Store,
-    request: reqwest::RequestBuilder,
-    method: &str,
-    path: &str,
-    logged_body: String,
-) -> Result<Reply, SyncError> {
-    let mut log = vec![line(LogDirection::Request, method, path, None, logged_body)];
-    let result = async {
-        let response = request.send().await?;
-        let status = response.status().as_u16();
-        let etag = response
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.text().await?;
-        Ok::<_, reqwest::Error>(Reply { status, etag, body })
-    }
-    .await;
-    match result {
-        Err(e) => {
-            log.push(line(LogDirection::Error, method, path, None, e.to_string()));
-            store.append_log(&log).await?;
-            Err(SyncError::Offline(e.to_string()))
-        }
-        Ok(reply) => {
-            log.push(line(
-                LogDirection::Response,
-                method,
-                path,
-                Some(reply.status),
-                reply.body.clone(),
-            ));
-            store.append_log(&log).await?;
-            match reply.status {
-                200..=299 | 304 => Ok(reply),
-                401 => Err(SyncError::NotLoggedIn(format!(
-                    "{method} {path}: the server refused the token; log in again"
-                ))),
-                s => {
-                    let detail = serde_json::from_str::<ErrorBody>(&reply.body)
-                        .map(|b| format!("{}: {}", b.code, b.message))
-                        .unwrap_or_else(|_| format!("HTTP {s}"));
-                    Err(SyncError::Protocol(format!("{method} {path}: {detail}")))
-                }
-            }
-        }
-    }
-}
-
 /// Fetches one reference document and caches it. Port fees (and anything
 /// with a cached ETag) go with `If-None-Match`; a 304 keeps the copy and
 /// resets its age. The body must parse as its wire type before it replaces
@@ -170,27 +72,24 @@ pub async fn refresh(
     let etag = cached
         .filter(|c| c.account == account.key())
         .and_then(|c| c.etag);
-    let mut request = http()
-        .get(format!("{}{path}", client.base()))
-        .header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-    if let Some(etag) = &etag {
-        request = request.header(IF_NONE_MATCH, etag);
-    }
-    let reply = call(store, request, "GET", path, String::new()).await?;
+    let call = Call {
+        if_none_match: etag.as_deref(),
+        ..Call::get(path, Some(token))
+    };
+    let reply = client.fetch(store, call).await?;
     if reply.status == 304 {
         store.touch_reference(kind).await?;
         return Ok(Fetched::NotModified);
     }
+    let body = reply.text();
     let parsed = match kind {
-        ReferenceKind::Guarantees => serde_json::from_str::<GuaranteeList>(&reply.body).map(drop),
-        ReferenceKind::Enterprise => {
-            serde_json::from_str::<EnterpriseProfile>(&reply.body).map(drop)
-        }
-        ReferenceKind::PortFees => serde_json::from_str::<PortFeesResponse>(&reply.body).map(drop),
+        ReferenceKind::Guarantees => serde_json::from_str::<GuaranteeList>(&body).map(drop),
+        ReferenceKind::Enterprise => serde_json::from_str::<EnterpriseProfile>(&body).map(drop),
+        ReferenceKind::PortFees => serde_json::from_str::<PortFeesResponse>(&body).map(drop),
     };
     parsed.map_err(|e| SyncError::Protocol(format!("GET {path}: {e}")))?;
     store
-        .put_reference(kind, &account.key(), &reply.body, reply.etag.as_deref())
+        .put_reference(kind, &account.key(), &body, reply.etag.as_deref())
         .await?;
     tracing::debug!(kind = kind.as_str(), "reference data refreshed");
     Ok(Fetched::Updated)
@@ -224,15 +123,13 @@ pub async fn pay(
     idempotency_key: Uuid,
 ) -> Result<PaymentAnswer, SyncError> {
     let path = format!("/v1/declarations/{seq_no}/payment");
-    let request = http()
-        .post(format!("{}{path}", client.base()))
-        .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-        .header(
-            portdesk_api::header::IDEMPOTENCY_KEY,
-            idempotency_key.to_string(),
-        );
-    let reply = call(store, request, "POST", &path, String::new()).await?;
-    let answer: PaymentAnswer = serde_json::from_str(&reply.body)
+    let call = Call {
+        method: reqwest::Method::POST,
+        idempotency_key: Some(idempotency_key),
+        ..Call::get(&path, Some(token))
+    };
+    let reply = client.fetch(store, call).await?;
+    let answer: PaymentAnswer = serde_json::from_slice(&reply.body)
         .map_err(|e| SyncError::Protocol(format!("POST {path}: {e}")))?;
     refresh(client, store, account, token, ReferenceKind::Guarantees).await?;
     Ok(answer)

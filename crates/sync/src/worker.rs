@@ -40,9 +40,10 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::client::{self, Client, TransportError, Verdict};
-use crate::credentials::{Account, CredentialStore, SecretKind};
+use crate::credentials::{Account, CredentialStore};
 use crate::lease::WorkerLease;
 use crate::secret::Secret;
+use crate::session::Session;
 use crate::SyncError;
 
 /// Receipt codes after which a filing expects no more receipts without a
@@ -146,7 +147,8 @@ pub struct SyncSummary {
 pub struct Worker {
     store: Store,
     client: Client,
-    creds: Arc<dyn CredentialStore>,
+    /// The account's token and its one re-login rule, shared with the app.
+    session: Session,
     account: Account,
     config: SyncConfig,
     sink: EventSink,
@@ -191,11 +193,18 @@ impl Worker {
         creds: Arc<dyn CredentialStore>,
         config: SyncConfig,
     ) -> Self {
+        let session = Session::new(store, account, creds, config.request_timeout);
+        Worker::with_session(session, config)
+    }
+
+    /// A worker of `session`'s account, sharing its token (the app's
+    /// features and the worker log in again once, together).
+    pub fn with_session(session: Session, config: SyncConfig) -> Self {
         Worker {
-            client: Client::new(&account.server, config.request_timeout),
-            store,
-            creds,
-            account,
+            client: session.client().clone(),
+            store: session.store().clone(),
+            account: session.account().clone(),
+            session,
             config,
             sink: Arc::new(|_| {}),
             token: None,
@@ -337,7 +346,7 @@ impl Worker {
             tracing::info!(checks, "changed filings still to be read back");
         }
         if self.token.is_none() {
-            self.token = self.creds.get(&self.account, SecretKind::Token)?;
+            self.token = self.session.stored_token()?;
         }
         Ok(())
     }
@@ -506,8 +515,7 @@ impl Worker {
             self.go_offline(reason);
         } else if reauth {
             tracing::info!("token expired; logging in again");
-            self.token = None;
-            self.creds.delete(&self.account, SecretKind::Token).ok();
+            self.forget_token();
             if let Err(e) = self.login().await {
                 if let SyncError::Offline(reason) = e {
                     self.go_offline(reason);
@@ -543,8 +551,7 @@ impl Worker {
                 }
             };
             if answer.status == 401 {
-                self.token = None;
-                self.creds.delete(&self.account, SecretKind::Token).ok();
+                self.forget_token();
                 return match self.login().await {
                     Ok(()) => {
                         self.pull_requested = true;
@@ -600,9 +607,7 @@ impl Worker {
             let Some(token) = self.token.clone().filter(|_| self.online) else {
                 return Ok(());
             };
-            match crate::origin::refresh_application(&self.store, &self.account.server, &token, id)
-                .await
-            {
+            match crate::origin::refresh_application(&self.client, &self.store, &token, id).await {
                 Ok(r) => {
                     tracing::debug!(%id, status = r.meta.status.as_str(), "origin application refreshed")
                 }
@@ -611,8 +616,7 @@ impl Worker {
                 }
                 Err(SyncError::NotLoggedIn(_)) => {
                     // Logged in again at the next turn.
-                    self.token = None;
-                    self.creds.delete(&self.account, SecretKind::Token).ok();
+                    self.forget_token();
                 }
                 Err(e) => {
                     tracing::warn!(%id, error = %e, "certificate not fetched; will try again")
@@ -701,8 +705,7 @@ impl Worker {
             },
             Verdict::Reauthenticate => {
                 // The next turn logs in again; the check is due at once.
-                self.token = None;
-                self.creds.delete(&self.account, SecretKind::Token).ok();
+                self.forget_token();
                 return Ok(ReadBack::Failed {
                     error: "token_expired".to_owned(),
                     counts: false,
@@ -755,19 +758,16 @@ impl Worker {
     }
 
     /// Logs in with the stored password and keeps the token (memory and
-    /// keyring).
+    /// keyring, shared with the session's other users).
     async fn login(&mut self) -> Result<(), SyncError> {
-        let password = self
-            .creds
-            .get(&self.account, SecretKind::Password)?
-            .ok_or_else(|| SyncError::NotLoggedIn(self.account.key()))?;
-        let token = login(&self.client, &self.store, &self.account, &password).await?;
-        // A keyring failure here must not stop syncing: the token in memory works.
-        if let Err(e) = self.creds.set(&self.account, SecretKind::Token, &token) {
-            tracing::warn!(code = e.code(), "could not keep the token in the keyring");
-        }
-        self.token = Some(token);
+        self.token = Some(self.session.log_in_again().await?);
         Ok(())
+    }
+
+    /// The server refused the token: forget it here and in the session.
+    fn forget_token(&mut self) {
+        self.token = None;
+        self.session.forget_token();
     }
 
     fn go_offline(&mut self, reason: String) -> Duration {

@@ -11,3 +11,4 @@ mod keyring;
 mod offline;
 mod origin;
 mod secrets;
+mod session;

@@ -40,6 +40,10 @@ fn origin_fixture() -> OriginApplication {
     serde_json::from_str(&text).unwrap()
 }
 
+fn client(base: &str) -> portdesk_sync::client::Client {
+    portdesk_sync::client::Client::new(base, Duration::from_secs(30))
+}
+
 async fn token(base: &str) -> Secret {
     let v: serde_json::Value = reqwest::Client::new()
         .post(format!("{base}/v1/auth/login"))
@@ -98,7 +102,7 @@ async fn a_prechecked_application_is_approved_printed_and_verifies() {
     let token = token(&mock.base).await;
     let mut approved = None;
     for _ in 0..400 {
-        let r = refresh_application(&store, &mock.base, &token, id)
+        let r = refresh_application(&client(&mock.base), &store, &token, id)
             .await
             .unwrap();
         assert!(r.reasons.is_empty(), "{:?}", r.reasons);
@@ -169,7 +173,9 @@ async fn a_prechecked_application_is_approved_printed_and_verifies() {
     // Verify it offline with the published key, read from the PDF's QR code.
     let keys_file = dir.path().join(KEY_CACHE_FILE);
     assert_eq!(
-        fetch_published_keys(&mock.base, &keys_file).await.unwrap(),
+        fetch_published_keys(&client(&mock.base), &store, &keys_file)
+            .await
+            .unwrap(),
         1
     );
     let keys = offline::trusted_keys(&[], Some(dir.path())).unwrap();
@@ -272,7 +278,9 @@ async fn decided(
     id: uuid::Uuid,
 ) -> portdesk_sync::origin::Refreshed {
     for _ in 0..400 {
-        let r = refresh_application(store, base, token, id).await.unwrap();
+        let r = refresh_application(&client(base), store, token, id)
+            .await
+            .unwrap();
         if !r.meta.status.is_pending() {
             return r;
         }
@@ -319,7 +327,7 @@ async fn a_rejected_application_is_fixed_filed_again_and_approved() {
     let refiled = origins.file(id).await.unwrap();
     assert_eq!(refiled.meta.status, ApplicationStatus::Queued);
     // Before the new filing is delivered the old answer must not count.
-    let now = refresh_application(&store, &mock.base, &token, id)
+    let now = refresh_application(&client(&mock.base), &store, &token, id)
         .await
         .unwrap();
     assert_ne!(now.meta.status, ApplicationStatus::Rejected);
