@@ -12,6 +12,7 @@ pub mod guarantee;
 pub mod origin;
 pub mod paperless;
 pub mod problem;
+pub mod rules;
 pub mod schema;
 pub mod validate;
 

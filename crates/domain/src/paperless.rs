@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use crate::declaration::{Declaration, IeFlag};
 use crate::problem::{Problem, Severity};
-use crate::validate::RuleInfo;
+use crate::rules::RuleInfo;
 
 /// Declaration form types that are paperless (无纸化): `W` paperless, `D`
 /// list + paperless, `M` paperless clearance.

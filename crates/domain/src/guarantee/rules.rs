@@ -16,7 +16,7 @@ use super::{
 };
 use crate::declaration::Declaration;
 use crate::problem::{Problem, Severity};
-use crate::validate::{parse_decimal, RuleInfo};
+use crate::rules::{parse_decimal, RuleInfo};
 
 /// Stable rule ids; never renumber.
 pub mod rule {
@@ -56,103 +56,89 @@ pub const EXPIRING_WITHIN_DAYS: i64 = 30;
 /// [`rule::GUARANTEE_LOW`] fires below this share of the amount.
 pub const LOW_QUOTA_PERCENT: u32 = 10;
 
-const fn info(
-    id: &'static str,
-    severity: Severity,
-    title_zh: &'static str,
-    title_en: &'static str,
-) -> RuleInfo {
-    RuleInfo {
-        id,
-        severity,
-        title_zh,
-        title_en,
-    }
-}
-
 /// Every `TAX-*` rule with its severity. `TAX-GUARANTEE-QUOTA` is an error in
 /// [`check_tax_choice`]; [`guarantee_warnings`] reports only warnings and
 /// errors for an expired or malformed guarantee.
 pub const RULES: &[RuleInfo] = &[
-    info(
+    RuleInfo::new(
         rule::SUMMARY_GUARANTEE,
         Severity::Error,
         "汇总征税须有有效的银行保函或关税保证保险总担保",
         "Summary tax needs a valid general bank letter or tax insurance",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_REQ,
         Severity::Error,
         "所选方式须提供担保",
         "The choice needs a guarantee",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_EXPIRED,
         Severity::Error,
         "担保不在有效期内",
         "Guarantee outside its validity",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_AREA,
         Severity::Error,
         "担保不属于申报地海关关区",
         "Guarantee of another customs area",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_QUOTA,
         Severity::Error,
         "担保额度不足",
         "Guarantee quota insufficient",
     ),
-    info(
+    RuleInfo::new(
         rule::DISCREDITED,
         Severity::Error,
         "失信企业只能缴纳保证金，不能汇总征税",
         "Discredited enterprise: cash deposit only, no summary tax",
     ),
-    info(
+    RuleInfo::new(
         rule::EXEMPTION,
         Severity::Error,
         "只有高级认证企业可免担保",
         "Only advanced-certified enterprises are exempt",
     ),
-    info(
+    RuleInfo::new(
         rule::EPAY,
         Severity::Warning,
         "电子支付须签订三方协议",
         "Electronic payment needs a tripartite agreement",
     ),
-    info(
+    RuleInfo::new(
         rule::GROUP,
         Severity::Error,
         "财务公司担保仅限本集团企业",
         "Group finance guarantee only for the group's enterprises",
     ),
-    info(
+    RuleInfo::new(
         rule::COMBINATION,
         Severity::Error,
         "所选缴税方式互相排斥",
         "Tax choices exclude each other",
     ),
-    info(
+    RuleInfo::new(
         rule::HEAD,
         Severity::Warning,
         "报关单单据类型或担保验放与缴税方式不符",
         "Document type or guarantee release disagrees with the choice",
     ),
-    info(
+    RuleInfo::new(
         rule::FMT,
         Severity::Error,
         "担保信息格式错误",
         "Guarantee data malformed",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_EXPIRING,
         Severity::Warning,
         "担保30天内到期",
         "Guarantee expires within 30 days",
     ),
-    info(
+    RuleInfo::new(
         rule::GUARANTEE_LOW,
         Severity::Warning,
         "担保余额不足10%",

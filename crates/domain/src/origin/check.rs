@@ -20,7 +20,7 @@ use super::{EnterpriseRecord, OriginApplication, OriginForm, PRODUCER_PLACEHOLDE
 use crate::checksum::is_valid_scc;
 use crate::code_list::CodeLists;
 use crate::problem::{Problem, Purpose, Severity};
-use crate::validate::{parse_decimal, RuleInfo};
+use crate::rules::{filled, parse_decimal, RuleInfo};
 
 /// Stable rule ids of the precheck; never renumber.
 pub mod rule {
@@ -83,89 +83,71 @@ pub const VAGUE_DESCRIPTIONS: &[&str] = &[
 /// "issued retroactively" flag (assumed: Form E's 3 days, applied to RCEP).
 const RETROACTIVE_AFTER_DAYS: i64 = 3;
 
-const fn info(
-    id: &'static str,
-    severity: Severity,
-    title_zh: &'static str,
-    title_en: &'static str,
-) -> RuleInfo {
-    RuleInfo {
-        id,
-        severity,
-        title_zh,
-        title_en,
-    }
-}
-
 /// Every precheck rule, in report order. `COO-DATE` reports a missing
 /// retroactive flag as a warning and everything else as an error.
 pub const RULES: &[RuleInfo] = &[
-    info(
+    RuleInfo::new(
         rule::REQ,
         Severity::Error,
         "证书必填栏目未填写",
         "Required box missing",
     ),
-    info(rule::FMT, Severity::Error, "栏目格式错误", "Invalid format"),
-    info(
+    RuleInfo::new(rule::FMT, Severity::Error, "栏目格式错误", "Invalid format"),
+    RuleInfo::new(
         rule::ASCII,
         Severity::Error,
         "英文证书含中文、全角标点或全角空格",
         "Chinese or full-width characters on an English form",
     ),
-    info(
+    RuleInfo::new(
         rule::CTRL,
         Severity::Error,
         "含控制字符或不可见字符",
         "Control or invisible characters",
     ),
-    info(
+    RuleInfo::new(
         rule::DESC,
         Severity::Error,
         "货物描述未以***结尾或过于笼统",
         "Goods description without *** or too vague",
     ),
-    info(
+    RuleInfo::new(
         rule::HS,
         Severity::Error,
         "HS编码缺失或不是6位",
         "HS code missing or not 6 digits",
     ),
-    info(
+    RuleInfo::new(
         rule::PORT,
         Severity::Error,
         "港口须从代码表选择",
         "Port must be picked from the port list",
     ),
-    info(
+    RuleInfo::new(
         rule::EXPORTER,
         Severity::Error,
         "出口商信息与备案不符",
         "Exporter differs from the enterprise record",
     ),
-    info(
+    RuleInfo::new(
         rule::DATE,
         Severity::Error,
         "发票、出运、申报日期顺序不符",
         "Invoice, shipment and declaration dates out of order",
     ),
-    info(
+    RuleInfo::new(
         rule::CRIT,
         Severity::Error,
         "原产地标准不适用于该证书",
         "Origin criterion not valid for the form",
     ),
-    info(
+    RuleInfo::new(
         rule::ITEMS,
         Severity::Error,
         "货物项数或项号错误",
         "Item count or numbering wrong",
     ),
 ];
-
-fn filled(s: &str) -> bool {
-    !s.trim().is_empty()
-}
 
 /// Text a format check may look at: ASCII without control characters.
 /// Anything else is `COO-ASCII`'s or `COO-CTRL`'s to report.

@@ -9,11 +9,12 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::fields::{QUANTITY_DIGITS, TOTAL_PRICE_DIGITS, UNIT_PRICE_DIGITS, WEIGHT_DIGITS};
+use super::head_fields;
 use super::labels::field_label;
-use super::number::parse_decimal;
 use super::{filled, rule, Ctx};
 use crate::declaration::{Charge, Declaration, GoodsLine, IeFlag, MAX_LINES};
 use crate::problem::Problem;
+use crate::rules::parse_decimal;
 
 /// The levy kind (征免性质) a trade mode implies, to pre-fill the field:
 /// `0214`→`502`, `0615`→`503`, import `2025`/`2225`→`789`, import
@@ -439,50 +440,8 @@ fn x09_origin_edocs(d: &Declaration, out: &mut Vec<Problem>) {
 fn text_fields(d: &Declaration) -> Vec<(String, &str)> {
     let h = &d.head;
     let mut v: Vec<(String, &str)> = vec![("client_seq_no".into(), &d.client_seq_no)];
-    let head: [(&str, &str); 40] = [
-        ("declaring_customs", &h.declaring_customs),
-        ("ie_port", &h.ie_port),
-        ("record_no", &h.record_no),
-        ("contract_no", &h.contract_no),
-        ("ie_date", &h.ie_date),
-        ("trade_scc", &h.trade_scc),
-        ("trade_code", &h.trade_code),
-        ("trade_name", &h.trade_name),
-        ("overseas_name", &h.overseas_name),
-        ("overseas_address", &h.overseas_address),
-        ("overseas_aeo", &h.overseas_aeo),
-        ("owner_scc", &h.owner_scc),
-        ("owner_code", &h.owner_code),
-        ("owner_name", &h.owner_name),
-        ("agent_scc", &h.agent_scc),
-        ("agent_code", &h.agent_code),
-        ("agent_name", &h.agent_name),
-        ("transport_mode", &h.transport_mode),
-        ("conveyance_name", &h.conveyance_name),
-        ("voyage_no", &h.voyage_no),
-        ("bill_no", &h.bill_no),
-        ("trade_mode", &h.trade_mode),
-        ("levy_kind", &h.levy_kind),
-        ("licence_no", &h.licence_no),
-        ("trade_country", &h.trade_country),
-        ("trading_country", &h.trading_country),
-        ("destination_port", &h.destination_port),
-        ("departure_port", &h.departure_port),
-        ("entry_exit_port", &h.entry_exit_port),
-        ("terms_of_sale", &h.terms_of_sale),
-        ("packages", &h.packages),
-        ("package_kind", &h.package_kind),
-        ("gross_weight", &h.gross_weight),
-        ("net_weight", &h.net_weight),
-        ("marks", &h.marks),
-        ("goods_place", &h.goods_place),
-        ("entry_type", &h.entry_type),
-        ("document_type", &h.document_type),
-        ("price_declarations", &h.price_declarations),
-        ("remarks", &h.remarks),
-    ];
-    for (name, value) in head {
-        v.push((format!("head.{name}"), value));
+    for (field, value) in head_fields::texts(h) {
+        v.push((format!("head.{}", field.name), value));
     }
     for (name, c) in [
         ("freight", &h.freight),
@@ -537,13 +496,6 @@ fn text_fields(d: &Declaration) -> Vec<(String, &str)> {
     v
 }
 
-/// Fields of the English-language overseas party: ASCII only.
-const ASCII_ONLY: &[&str] = &[
-    "head.overseas_name",
-    "head.overseas_address",
-    "head.overseas_aeo",
-];
-
 /// Rule 10: no control characters (error); no leading or trailing
 /// whitespace (warning: the text is still readable, but the Single Window
 /// compares it verbatim); ASCII only in the English overseas fields (error:
@@ -572,7 +524,11 @@ fn x10_text(d: &Declaration, out: &mut Vec<Problem>) {
                 format!("The {en} has leading or trailing blanks"),
             ));
         }
-        if ASCII_ONLY.contains(&field.as_str()) {
+        let english_only = field
+            .strip_prefix("head.")
+            .and_then(head_fields::find)
+            .is_some_and(|f| f.english_only());
+        if english_only {
             if let Some(c) = value.chars().find(|c| !c.is_ascii()) {
                 out.push(Problem::error(
                     rule::X10,

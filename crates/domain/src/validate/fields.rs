@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::labels::field_label;
-use super::number::{parse_decimal, DecimalError};
 use super::{filled, rule, Ctx};
 use crate::checksum::{is_valid_container_no, is_valid_scc, SCC_ALPHABET, SCC_LEN};
 use crate::code_list::CodeLists;
 use crate::declaration::{Charge, FilingMode, IeFlag};
 use crate::problem::Problem;
+use crate::rules::{parse_decimal, DecimalError};
 
 /// Digit limits (integer, fraction) of the message specification.
 pub(crate) const QUANTITY_DIGITS: (usize, usize) = (14, 5);

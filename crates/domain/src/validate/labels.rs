@@ -1,111 +1,6 @@
 //! Human names of fields for messages (字段名称), so a message reads
 //! "第2项商品编号" / "line 2 commodity code" instead of a path.
 
-/// (serde name, Chinese, English) of head fields.
-const HEAD: &[(&str, &str, &str)] = &[
-    ("ie_flag", "进出口标志", "import/export flag"),
-    (
-        "declaring_customs",
-        "申报地海关",
-        "declaring customs office",
-    ),
-    ("ie_port", "进/出境关别", "port of entry/exit"),
-    ("record_no", "备案号", "record no."),
-    ("contract_no", "合同协议号", "contract no."),
-    ("ie_date", "进出口日期", "import/export date"),
-    (
-        "trade_scc",
-        "境内收发货人统一社会信用代码",
-        "domestic consignee/consignor credit code",
-    ),
-    (
-        "trade_code",
-        "境内收发货人海关编码",
-        "domestic consignee/consignor customs code",
-    ),
-    (
-        "trade_name",
-        "境内收发货人名称",
-        "domestic consignee/consignor name",
-    ),
-    (
-        "overseas_name",
-        "境外收发货人名称",
-        "overseas consignor/consignee name",
-    ),
-    (
-        "overseas_address",
-        "境外收发货人地址",
-        "overseas consignor/consignee address",
-    ),
-    (
-        "overseas_aeo",
-        "境外收发货人AEO编码",
-        "overseas consignor/consignee AEO code",
-    ),
-    (
-        "owner_scc",
-        "消费使用/生产销售单位统一社会信用代码",
-        "consuming/producing unit credit code",
-    ),
-    (
-        "owner_code",
-        "消费使用/生产销售单位代码",
-        "consuming/producing unit code",
-    ),
-    (
-        "owner_name",
-        "消费使用/生产销售单位名称",
-        "consuming/producing unit name",
-    ),
-    (
-        "agent_scc",
-        "申报单位统一社会信用代码",
-        "declaring agent credit code",
-    ),
-    (
-        "agent_code",
-        "申报单位海关编码",
-        "declaring agent customs code",
-    ),
-    ("agent_name", "申报单位名称", "declaring agent name"),
-    ("transport_mode", "运输方式", "transport mode"),
-    ("conveyance_name", "运输工具名称", "conveyance name"),
-    ("voyage_no", "航次号", "voyage no."),
-    ("bill_no", "提运单号", "bill of lading no."),
-    ("trade_mode", "监管方式", "trade mode"),
-    ("levy_kind", "征免性质", "levy kind"),
-    ("licence_no", "许可证号", "licence no."),
-    (
-        "trade_country",
-        "启运国/运抵国",
-        "country of departure/arrival",
-    ),
-    ("trading_country", "贸易国别", "trading country"),
-    (
-        "destination_port",
-        "指运港/经停港",
-        "destination/transit port",
-    ),
-    ("departure_port", "启运港", "departure port"),
-    ("entry_exit_port", "入境/离境口岸", "entry/exit port"),
-    ("terms_of_sale", "成交方式", "terms of sale"),
-    ("freight", "运费", "freight"),
-    ("insurance", "保费", "insurance"),
-    ("other_charges", "杂费", "other charges"),
-    ("packages", "件数", "number of packages"),
-    ("package_kind", "包装种类", "kind of package"),
-    ("gross_weight", "毛重", "gross weight"),
-    ("net_weight", "净重", "net weight"),
-    ("marks", "标记唛码", "marks and numbers"),
-    ("goods_place", "货物存放地点", "goods location"),
-    ("entry_type", "报关单类型", "declaration form type"),
-    ("document_type", "单据类型", "document type"),
-    ("price_declarations", "价格说明", "price declarations"),
-    ("guarantee_release", "担保验放", "guarantee release"),
-    ("remarks", "备注", "remarks"),
-];
-
 const CHARGE: &[(&str, &str, &str)] = &[
     ("mark", "标记", "mark"),
     ("value", "数值", "value"),
@@ -189,7 +84,7 @@ pub(crate) fn field_label(path: &str) -> (String, String) {
     let field = segments.next();
     let sub = segments.next();
     let named = match (top, field) {
-        ("head", Some(f)) => find(HEAD, f),
+        ("head", Some(f)) => super::head_fields::find(f).map(|h| (h.zh, h.en)),
         ("lines", Some(f)) => find(LINE, f),
         ("containers", Some(f)) => find(CONTAINER, f),
         ("documents", Some(f)) => find(DOCUMENT, f),
@@ -250,8 +145,8 @@ mod tests {
     #[test]
     fn every_field_has_a_label() {
         use super::super::order::*;
-        for f in HEAD_FIELDS {
-            assert!(find(HEAD, f).is_some(), "{f}");
+        for f in super::super::head_fields::HEAD {
+            assert_eq!(field_label(&format!("head.{}", f.name)).0, f.zh);
         }
         for f in LINE_FIELDS {
             assert!(find(LINE, f).is_some(), "{f}");

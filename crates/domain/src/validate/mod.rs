@@ -21,15 +21,15 @@
 
 mod cross_field;
 mod fields;
+mod head_fields;
 mod labels;
-mod number;
 mod order;
 mod required;
 #[cfg(test)]
 mod tests;
 
+pub use crate::rules::{parse_decimal, DecimalError, RuleInfo};
 pub use cross_field::{default_levy_kind, expected_duty_mode};
-pub use number::{parse_decimal, DecimalError};
 
 use crate::code_list::CodeLists;
 use crate::declaration::{Declaration, FilingMode};
@@ -70,113 +70,88 @@ pub mod rule {
     pub const X10: &str = "DEC-X10";
 }
 
-/// One entry of the rule catalogue, for documentation and UI legends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleInfo {
-    pub id: &'static str,
-    /// The severity the rule reports with. `DEC-X10` reports untrimmed text
-    /// as a warning and everything else as an error.
-    pub severity: Severity,
-    pub title_zh: &'static str,
-    pub title_en: &'static str,
-}
-
-const fn info(
-    id: &'static str,
-    severity: Severity,
-    title_zh: &'static str,
-    title_en: &'static str,
-) -> RuleInfo {
-    RuleInfo {
-        id,
-        severity,
-        title_zh,
-        title_en,
-    }
-}
-
 /// Every rule the validator applies, in report order.
 pub const RULES: &[RuleInfo] = &[
-    info(
+    RuleInfo::new(
         rule::REQ,
         Severity::Error,
         "必填项未填写",
         "Required field missing",
     ),
-    info(rule::FMT, Severity::Error, "格式错误", "Invalid format"),
-    info(
+    RuleInfo::new(rule::FMT, Severity::Error, "格式错误", "Invalid format"),
+    RuleInfo::new(
         rule::CODE,
         Severity::Error,
         "代码不在代码表中",
         "Code not in its code list",
     ),
-    info(
+    RuleInfo::new(
         rule::SCC,
         Severity::Error,
         "统一社会信用代码校验位错误",
         "Credit code check character wrong",
     ),
-    info(
+    RuleInfo::new(
         rule::CNTR,
         Severity::Error,
         "集装箱号校验位错误",
         "Container number check digit wrong",
     ),
-    info(
+    RuleInfo::new(
         rule::X01,
         Severity::Error,
         "净重不得大于毛重",
         "Net weight exceeds gross weight",
     ),
-    info(
+    RuleInfo::new(
         rule::X02,
         Severity::Error,
         "散装/裸装件数应为1",
         "Bulk or unpacked goods are one package",
     ),
-    info(
+    RuleInfo::new(
         rule::X03,
         Severity::Error,
         "运费/保费与成交方式不符",
         "Freight/insurance required by the terms of sale",
     ),
-    info(
+    RuleInfo::new(
         rule::X04,
         Severity::Error,
         "水路运输须填运输工具、航次、提运单",
         "Water transport needs conveyance, voyage and bill",
     ),
-    info(
+    RuleInfo::new(
         rule::X05,
         Severity::Error,
         "出口目的国/指运港与运抵国不符",
         "Export destinations disagree with the arrival country",
     ),
-    info(
+    RuleInfo::new(
         rule::X06,
         Severity::Error,
         "监管方式、征免性质与征免方式不符",
         "Trade mode, levy kind and duty mode disagree",
     ),
-    info(
+    RuleInfo::new(
         rule::X07,
         Severity::Warning,
         "表体净重合计与表头净重不符",
         "Line net weights do not add up to the head net weight",
     ),
-    info(
+    RuleInfo::new(
         rule::X08,
         Severity::Error,
         "商品项超过50项或总价不等于单价×数量",
         "More than 50 lines or total ≠ price × quantity",
     ),
-    info(
+    RuleInfo::new(
         rule::X09,
         Severity::Error,
         "优惠原产地证须随附发票和提单",
         "Preferential origin needs invoice and bill-of-lading edocs",
     ),
-    info(
+    RuleInfo::new(
         rule::X10,
         Severity::Error,
         "文本含控制字符、首尾空格或非英文字符",
@@ -203,9 +178,7 @@ impl Ctx<'_> {
 }
 
 /// Whether a text field counts as filled in (whitespace alone does not).
-pub(crate) fn filled(s: &str) -> bool {
-    !s.trim().is_empty()
-}
+pub(crate) use crate::rules::filled;
 
 /// Every problem found in `declaration` for `purpose`, in field order.
 pub fn validate_declaration(

@@ -1,56 +1,8 @@
 //! Report order of problems: by the position of their field in the
 //! declaration (struct order), then by rule order (stable sort).
 
+use super::head_fields::HEAD;
 use crate::problem::Problem;
-
-/// Head fields in struct order (their serde names).
-pub(crate) const HEAD_FIELDS: &[&str] = &[
-    "ie_flag",
-    "declaring_customs",
-    "ie_port",
-    "record_no",
-    "contract_no",
-    "ie_date",
-    "trade_scc",
-    "trade_code",
-    "trade_name",
-    "overseas_name",
-    "overseas_address",
-    "overseas_aeo",
-    "owner_scc",
-    "owner_code",
-    "owner_name",
-    "agent_scc",
-    "agent_code",
-    "agent_name",
-    "transport_mode",
-    "conveyance_name",
-    "voyage_no",
-    "bill_no",
-    "trade_mode",
-    "levy_kind",
-    "licence_no",
-    "trade_country",
-    "trading_country",
-    "destination_port",
-    "departure_port",
-    "entry_exit_port",
-    "terms_of_sale",
-    "freight",
-    "insurance",
-    "other_charges",
-    "packages",
-    "package_kind",
-    "gross_weight",
-    "net_weight",
-    "marks",
-    "goods_place",
-    "entry_type",
-    "document_type",
-    "price_declarations",
-    "guarantee_release",
-    "remarks",
-];
 
 pub(crate) const CHARGE_FIELDS: &[&str] = &["mark", "value", "currency"];
 
@@ -110,7 +62,7 @@ pub(crate) fn field_key(path: &str) -> Vec<usize> {
     // The collection itself (`lines`) sorts before its first element.
     key.push(index.map_or(0, |i| i + 1));
     let sub: &[&str] = match top {
-        "head" => HEAD_FIELDS,
+        "head" => &[],
         "lines" => LINE_FIELDS,
         "containers" => CONTAINER_FIELDS,
         "documents" => DOCUMENT_FIELDS,
@@ -118,7 +70,13 @@ pub(crate) fn field_key(path: &str) -> Vec<usize> {
         _ => &[],
     };
     if let Some(field) = segments.next() {
-        key.push(rank(sub, field));
+        key.push(match top {
+            "head" => HEAD
+                .iter()
+                .position(|f| f.name == field)
+                .unwrap_or(HEAD.len()),
+            _ => rank(sub, field),
+        });
     }
     if let Some(field) = segments.next() {
         key.push(rank(CHARGE_FIELDS, field));
@@ -156,7 +114,8 @@ mod tests {
 
     #[test]
     fn tables_follow_struct_order() {
-        assert_serde_order(&Head::default(), HEAD_FIELDS);
+        let head: Vec<&str> = HEAD.iter().map(|f| f.name).collect();
+        assert_serde_order(&Head::default(), &head);
         assert_serde_order(&GoodsLine::default(), LINE_FIELDS);
         assert_serde_order(&Container::default(), CONTAINER_FIELDS);
         assert_serde_order(&AttachedDocument::default(), DOCUMENT_FIELDS);

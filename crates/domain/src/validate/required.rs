@@ -6,9 +6,10 @@
 //! - declare (申报), one-step or two-step complete: the S column;
 //! - declare, two-step summary (概要申报): the summary field set only.
 
+use super::head_fields::{self, HeadField};
 use super::labels::field_label;
 use super::{filled, rule, Ctx};
-use crate::declaration::IeFlag;
+use crate::declaration::{Head, IeFlag};
 use crate::problem::Problem;
 
 fn require(out: &mut Vec<Problem>, field: &str, value: &str) {
@@ -23,20 +24,20 @@ fn require(out: &mut Vec<Problem>, field: &str, value: &str) {
     }
 }
 
+/// Requires every head text field that `needed` says is required.
+fn require_head(out: &mut Vec<Problem>, h: &Head, needed: fn(&HeadField) -> bool) {
+    for (field, text) in head_fields::texts(h) {
+        if needed(field) {
+            require(out, &format!("head.{}", field.name), text);
+        }
+    }
+}
+
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
     let d = ctx.d;
     let h = &d.head;
     if !ctx.declare() {
-        for (f, v) in [
-            ("head.declaring_customs", &h.declaring_customs),
-            ("head.agent_scc", &h.agent_scc),
-            ("head.agent_code", &h.agent_code),
-            ("head.agent_name", &h.agent_name),
-            ("head.trading_country", &h.trading_country),
-            ("head.price_declarations", &h.price_declarations),
-        ] {
-            require(out, f, v);
-        }
+        require_head(out, h, HeadField::in_draft);
         for (i, l) in d.lines.iter().enumerate() {
             require(
                 out,
@@ -58,24 +59,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
     }
 
     if ctx.summary() {
-        for (f, v) in [
-            ("head.declaring_customs", &h.declaring_customs),
-            ("head.ie_port", &h.ie_port),
-            ("head.trade_scc", &h.trade_scc),
-            ("head.trade_code", &h.trade_code),
-            ("head.trade_name", &h.trade_name),
-            ("head.agent_scc", &h.agent_scc),
-            ("head.agent_code", &h.agent_code),
-            ("head.agent_name", &h.agent_name),
-            ("head.transport_mode", &h.transport_mode),
-            ("head.conveyance_name", &h.conveyance_name),
-            ("head.voyage_no", &h.voyage_no),
-            ("head.bill_no", &h.bill_no),
-            ("head.trade_mode", &h.trade_mode),
-            ("head.gross_weight", &h.gross_weight),
-        ] {
-            require(out, f, v);
-        }
+        require_head(out, h, HeadField::in_summary);
         for (i, l) in d.lines.iter().enumerate() {
             for (f, v) in [
                 ("commodity_code", &l.commodity_code),
@@ -96,49 +80,14 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
         return;
     }
 
-    for (f, v) in [
-        ("head.declaring_customs", &h.declaring_customs),
-        ("head.ie_port", &h.ie_port),
-        ("head.trade_scc", &h.trade_scc),
-        ("head.trade_code", &h.trade_code),
-        ("head.trade_name", &h.trade_name),
-    ] {
-        require(out, f, v);
-    }
+    require_head(out, h, HeadField::in_full);
     // The consuming/producing unit is identified by its credit code, or else
     // its customs code (`NO` when it has neither); the name is always needed.
     if !filled(&h.owner_scc) && !filled(&h.owner_code) {
         require(out, "head.owner_scc", &h.owner_scc);
     }
-    for (f, v) in [
-        ("head.owner_name", &h.owner_name),
-        ("head.agent_scc", &h.agent_scc),
-        ("head.agent_code", &h.agent_code),
-        ("head.agent_name", &h.agent_name),
-        ("head.transport_mode", &h.transport_mode),
-        ("head.trade_mode", &h.trade_mode),
-        ("head.trade_country", &h.trade_country),
-        ("head.trading_country", &h.trading_country),
-        ("head.destination_port", &h.destination_port),
-        ("head.departure_port", &h.departure_port),
-        ("head.entry_exit_port", &h.entry_exit_port),
-        ("head.terms_of_sale", &h.terms_of_sale),
-        ("head.packages", &h.packages),
-        ("head.package_kind", &h.package_kind),
-        ("head.gross_weight", &h.gross_weight),
-        ("head.net_weight", &h.net_weight),
-    ] {
-        require(out, f, v);
-    }
     if h.ie_flag == IeFlag::I {
         require(out, "head.goods_place", &h.goods_place);
-    }
-    for (f, v) in [
-        ("head.entry_type", &h.entry_type),
-        ("head.document_type", &h.document_type),
-        ("head.price_declarations", &h.price_declarations),
-    ] {
-        require(out, f, v);
     }
 
     for (i, l) in d.lines.iter().enumerate() {
