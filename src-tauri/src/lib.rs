@@ -31,6 +31,8 @@ pub struct AppState {
     pub drafts: Drafts,
     /// Certificate-of-origin applications (`origin_commands.rs`).
     pub origins: OriginDrafts,
+    /// Approved certificates: PDF, print, batch, verify, images.
+    pub certificates: portdesk_drafts::certificates::Certificates,
     pub data_dir: PathBuf,
     pub db_path: PathBuf,
     /// Account, outbox worker and tokens (`sync.rs`).
@@ -61,6 +63,11 @@ fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
     Ok(AppState {
         sync: crate::sync::SyncService::from_env(store.clone()),
         origins: OriginDrafts::new(store.clone(), lists.clone()),
+        certificates: portdesk_drafts::certificates::Certificates::new(
+            OriginDrafts::new(store.clone(), lists.clone()),
+            lists.clone(),
+            data_dir.clone(),
+        ),
         drafts: Drafts::new(store, lists),
         data_dir,
         db_path,

@@ -1,25 +1,18 @@
 //! Tauri commands for certificates of origin (原产地证书): applications
 //! (create, from a declaration, save, history, restore, submit), approval,
 //! self-printing (render to PDF, open in the system viewer, print, batch) and
-//! offline verification. Each command parses its arguments and calls the
-//! libraries (`portdesk_drafts::origin`, `portdesk_sync::origin`,
-//! `portdesk_print`, `portdesk_seal`); no rule lives here.
-//!
-//! Files this writes, all inside the data dir: `certificates/<number>.pdf`
-//! (rendered certificates), `origin/seal.png` and `origin/signature.png`
-//! (the user's images, copied there so a moved original does not break
-//! printing) and the cached issuer keys (`seal-keys.json`).
+//! offline verification. Each command translates its arguments and errors
+//! and calls the application layer (`portdesk_drafts::origin`,
+//! `portdesk_drafts::certificates`, `portdesk_sync::origin`); no rule and no
+//! file layout lives here.
 
-use std::path::{Path, PathBuf};
-
-use chrono::{NaiveDate, Utc};
 use portdesk_domain::origin::{EnterpriseRecord, OriginApplication, OriginForm};
 use portdesk_domain::{Problem, Purpose};
+use portdesk_drafts::certificates::{self, CertificateError, Images, Verification};
 use portdesk_drafts::origin::{OriginSaveResult, OriginView};
-use portdesk_print::{PrintError, PrintJob};
-use portdesk_seal::offline::{self, OfflineError, KEY_CACHE_FILE};
+use portdesk_seal::offline::KEY_CACHE_FILE;
 use portdesk_seal::SealError;
-use portdesk_store::{OriginMeta, OriginRevisionMeta, StoredCertificate};
+use portdesk_store::{OriginMeta, OriginRevisionMeta};
 use portdesk_sync::origin as sync_origin;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -34,39 +27,18 @@ type CmdResult<T> = Result<T, ApiError>;
 /// Tauri event of [`BatchProgress`].
 pub const BATCH_EVENT: &str = "origin-batch-progress";
 
-/// Folder of rendered certificates inside the data dir.
-const PDF_DIR: &str = "certificates";
-/// Folder of the user's seal and signature images inside the data dir.
-const IMAGE_DIR: &str = "origin";
-
 fn parse_id(id: &str) -> CmdResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not an application id: {id}")))
 }
 
-impl From<PrintError> for ApiError {
-    fn from(e: PrintError) -> Self {
-        let field = match &e {
-            PrintError::MissingGlyph { field, .. } | PrintError::TooLong { field } => {
-                Some(field.clone())
-            }
-            _ => None,
-        };
+impl From<CertificateError> for ApiError {
+    fn from(e: CertificateError) -> Self {
         ApiError {
             code: e.code().to_owned(),
             message: e.to_string(),
-            field,
+            field: e.field().map(str::to_owned),
         }
     }
-}
-
-impl From<OfflineError> for ApiError {
-    fn from(e: OfflineError) -> Self {
-        ApiError::new(e.code(), e.to_string())
-    }
-}
-
-fn io_error(what: &str, e: std::io::Error) -> ApiError {
-    ApiError::new("io", format!("{what}: {e}"))
 }
 
 /// A rejection reason, as review gave it.
@@ -102,11 +74,20 @@ pub enum ImageKind {
     Signature,
 }
 
-impl ImageKind {
-    fn file(self) -> &'static str {
-        match self {
-            ImageKind::Seal => "seal.png",
-            ImageKind::Signature => "signature.png",
+impl From<ImageKind> for certificates::ImageKind {
+    fn from(k: ImageKind) -> Self {
+        match k {
+            ImageKind::Seal => certificates::ImageKind::Seal,
+            ImageKind::Signature => certificates::ImageKind::Signature,
+        }
+    }
+}
+
+impl From<Images> for OriginImages {
+    fn from(i: Images) -> Self {
+        OriginImages {
+            seal: i.seal,
+            signature: i.signature,
         }
     }
 }
@@ -302,67 +283,11 @@ pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult
     })
 }
 
-/// The print job of an approved application, with the user's images.
-async fn print_job(state: &AppState, id: Uuid) -> CmdResult<(PrintJob, StoredCertificate)> {
-    let cert = state
-        .origins
-        .store()
-        .certificate(id)
-        .await
-        .map_err(portdesk_drafts::DraftError::from)?
-        .ok_or_else(|| {
-            ApiError::new(
-                "not_approved",
-                format!("application {id} has no certificate yet"),
-            )
-        })?;
-    let issue_date = NaiveDate::parse_from_str(&cert.issue_date, "%Y-%m-%d")
-        .map_err(|e| ApiError::new("corrupt", format!("issue date {}: {e}", cert.issue_date)))?;
-    let image = |kind: ImageKind| -> CmdResult<Option<Vec<u8>>> {
-        let path = state.data_dir.join(IMAGE_DIR).join(kind.file());
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_error(&path.display().to_string(), e)),
-        }
-    };
-    Ok((
-        PrintJob {
-            application: cert.application.clone(),
-            certificate_number: cert.number.clone(),
-            issue_date,
-            qr_text: cert.qr_text.clone(),
-            seal_png: image(ImageKind::Seal)?,
-            signature_png: image(ImageKind::Signature)?,
-            printed_at: None,
-        },
-        cert,
-    ))
-}
-
-fn write_pdf(data_dir: &Path, number: &str, pdf: &[u8]) -> CmdResult<PathBuf> {
-    let dir = data_dir.join(PDF_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
-    let path = dir.join(format!("{number}.pdf"));
-    let tmp = path.with_extension("pdf.tmp");
-    std::fs::write(&tmp, pdf)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| io_error(&path.display().to_string(), e))?;
-    Ok(path)
-}
-
-async fn render_to_file(state: &AppState, id: Uuid) -> CmdResult<PathBuf> {
-    let (job, cert) = print_job(state, id).await?;
-    let lists = state.drafts.code_lists();
-    let pdf = portdesk_print::render_with(&job, lists)?;
-    write_pdf(&state.data_dir, &cert.number, &pdf)
-}
-
 /// Renders the certificate of application `id` to
 /// `<data dir>/certificates/<number>.pdf`; returns the path.
 #[tauri::command]
 pub async fn origin_render_pdf(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    let path = render_to_file(&state, parse_id(&id)?).await?;
+    let path = state.certificates.save_pdf(parse_id(&id)?, None).await?;
     Ok(path.display().to_string())
 }
 
@@ -374,53 +299,18 @@ pub async fn origin_open_pdf<R: Runtime>(
     id: String,
 ) -> CmdResult<String> {
     use tauri_plugin_opener::OpenerExt;
-    let path = render_to_file(&state, parse_id(&id)?).await?;
+    let path = state.certificates.save_pdf(parse_id(&id)?, None).await?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| ApiError::new("open_failed", e.to_string()))?;
     Ok(path.display().to_string())
 }
 
-/// The system's print command, if there is one: `lp` (CUPS) on Linux and
-/// macOS. Windows has no command-line PDF printing without a viewer.
-fn print_command() -> Option<&'static str> {
-    if cfg!(windows) {
-        return None;
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .any(|dir| dir.join("lp").is_file())
-        .then_some("lp")
-}
-
-fn print_file(path: &Path) -> CmdResult<String> {
-    let cmd = print_command().ok_or_else(|| {
-        ApiError::new(
-            "no_print_command",
-            "this system has no print command (lp); open the PDF and print it from the viewer at actual size",
-        )
-    })?;
-    let out = std::process::Command::new(cmd)
-        // Actual size: the certificate's boxes are measured in millimetres.
-        .args(["-o", "fit-to-page=false", "-o", "sides=two-sided-long-edge"])
-        .arg(path)
-        .output()
-        .map_err(|e| ApiError::new("print_failed", format!("{cmd}: {e}")))?;
-    if !out.status.success() {
-        return Err(ApiError::new(
-            "print_failed",
-            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
 /// Renders and prints the certificate through the system's print command;
 /// returns what the spooler said (the job id).
 #[tauri::command]
 pub async fn origin_print(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    let path = render_to_file(&state, parse_id(&id)?).await?;
-    print_file(&path)
+    Ok(state.certificates.print(parse_id(&id)?).await?)
 }
 
 /// Renders (and with `print`, prints) many certificates, sending
@@ -432,115 +322,63 @@ pub async fn origin_batch<R: Runtime>(
     ids: Vec<String>,
     print: bool,
 ) -> CmdResult<Vec<BatchItem>> {
-    let total = ids.len() as u32;
-    let mut out = Vec::with_capacity(ids.len());
-    for (i, raw) in ids.into_iter().enumerate() {
-        let result = match parse_id(&raw) {
-            Ok(id) => render_to_file(&state, id).await,
-            Err(e) => Err(e),
-        }
-        .and_then(|path| {
-            if print {
-                print_file(&path)?;
+    let parsed = ids
+        .iter()
+        .map(|raw| parse_id(raw))
+        .collect::<CmdResult<Vec<_>>>()?;
+    let done = state
+        .certificates
+        .batch(&parsed, print, |done, total| {
+            if let Err(e) = app.emit(BATCH_EVENT, &BatchProgress { done, total }) {
+                tracing::warn!(error = %e, "cannot emit batch progress");
             }
-            Ok(path)
-        });
-        out.push(match result {
+        })
+        .await;
+    Ok(done
+        .into_iter()
+        .map(|(id, result)| match result {
             Ok(path) => BatchItem {
-                id: raw,
+                id: id.to_string(),
                 path: Some(path.display().to_string()),
                 error: None,
             },
             Err(e) => BatchItem {
-                id: raw,
+                id: id.to_string(),
                 path: None,
-                error: Some(e),
+                error: Some(e.into()),
             },
-        });
-        let progress = BatchProgress {
-            done: i as u32 + 1,
-            total,
-        };
-        if let Err(e) = app.emit(BATCH_EVENT, &progress) {
-            tracing::warn!(error = %e, "cannot emit batch progress");
-        }
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// Verifies a certificate offline: `input` is the QR text, or the path of
 /// an image of the code or of the PDF. Keys: the cached published ones.
 #[tauri::command]
 pub async fn origin_verify(state: State<'_, AppState>, input: String) -> CmdResult<VerifyResult> {
-    let input = input.trim().to_owned();
-    if input.is_empty() {
-        return Err(ApiError::invalid(
-            "input",
-            "paste the QR text or choose a file",
-        ));
-    }
-    let data_dir = state.data_dir.clone();
-    let (keys, text) = tokio::task::spawn_blocking(move || {
-        let keys = offline::trusted_keys(&[], Some(&data_dir))?;
-        let text = offline::qr_text(&input)?;
-        Ok::<_, OfflineError>((keys, text))
+    Ok(match state.certificates.verify(&input).await? {
+        Verification::Invalid(e) => VerifyResult::invalid(&e),
+        Verification::Valid { seal, certified } => VerifyResult {
+            valid: true,
+            code: None,
+            message: None,
+            certificate_number: Some(seal.certificate_number),
+            form: Some(seal.form),
+            invoice_number: Some(seal.invoice_number),
+            invoice_date: Some(seal.invoice_date.format("%Y-%m-%d").to_string()),
+            exporter_credit_code: Some(seal.exporter_credit_code),
+            importing_country: Some(seal.importing_country),
+            issue_date: Some(seal.issue_date.format("%Y-%m-%d").to_string()),
+            expiry_date: Some(seal.expiry_date.format("%Y-%m-%d").to_string()),
+            key_id: Some(seal.key_id),
+            certified,
+        },
     })
-    .await
-    .map_err(|e| ApiError::new("internal", e.to_string()))??;
-    let seal = match portdesk_seal::open(&text, &keys, Utc::now().date_naive()) {
-        Ok(s) => s,
-        Err(e) => return Ok(VerifyResult::invalid(&e)),
-    };
-    // The full certified fields, when the certificate is one of ours and
-    // they match the seal's digest.
-    let mut certified = None;
-    for meta in state.origins.list().await? {
-        if meta.certificate_number.as_deref() != Some(seal.certificate_number.as_str()) {
-            continue;
-        }
-        if let Some(cert) = state
-            .origins
-            .store()
-            .certificate(meta.id)
-            .await
-            .map_err(portdesk_drafts::DraftError::from)?
-        {
-            if seal.matches(&cert.certified) {
-                certified = Some(cert.certified);
-            } else {
-                return Ok(VerifyResult::invalid(&SealError::DigestMismatch));
-            }
-        }
-    }
-    Ok(VerifyResult {
-        valid: true,
-        code: None,
-        message: None,
-        certificate_number: Some(seal.certificate_number),
-        form: Some(seal.form),
-        invoice_number: Some(seal.invoice_number),
-        invoice_date: Some(seal.invoice_date.format("%Y-%m-%d").to_string()),
-        exporter_credit_code: Some(seal.exporter_credit_code),
-        importing_country: Some(seal.importing_country),
-        issue_date: Some(seal.issue_date.format("%Y-%m-%d").to_string()),
-        expiry_date: Some(seal.expiry_date.format("%Y-%m-%d").to_string()),
-        key_id: Some(seal.key_id),
-        certified,
-    })
-}
-
-fn images(data_dir: &Path) -> OriginImages {
-    let dir = data_dir.join(IMAGE_DIR);
-    OriginImages {
-        seal: dir.join(ImageKind::Seal.file()).is_file(),
-        signature: dir.join(ImageKind::Signature.file()).is_file(),
-    }
 }
 
 /// Which of the seal and signature images are set.
 #[tauri::command]
 pub fn origin_images(state: State<'_, AppState>) -> OriginImages {
-    images(&state.data_dir)
+    state.certificates.images().into()
 }
 
 /// Copies the PNG at `path` into the data dir as the seal or signature
@@ -551,30 +389,7 @@ pub fn origin_set_image(
     kind: ImageKind,
     path: String,
 ) -> CmdResult<OriginImages> {
-    let dir = state.data_dir.join(IMAGE_DIR);
-    let target = dir.join(kind.file());
-    if path.trim().is_empty() {
-        match std::fs::remove_file(&target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error(&target.display().to_string(), e)),
-        }
-        return Ok(images(&state.data_dir));
-    }
-    let bytes = std::fs::read(path.trim()).map_err(|e| ApiError {
-        field: Some("path".into()),
-        ..io_error(path.trim(), e)
-    })?;
-    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Err(ApiError {
-            code: "bad_image".into(),
-            message: format!("{} is not a PNG image", path.trim()),
-            field: Some("path".into()),
-        });
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
-    std::fs::write(&target, &bytes).map_err(|e| io_error(&target.display().to_string(), e))?;
-    Ok(images(&state.data_dir))
+    Ok(state.certificates.set_image(kind.into(), &path)?.into())
 }
 
 /// Every error code these commands add to the drafts' and sync's: printing

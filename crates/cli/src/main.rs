@@ -22,6 +22,7 @@ use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
 use portdesk_store::Store;
 
 mod flows_cmd;
+mod origin_cmd;
 mod sync_cmd;
 mod verify;
 
@@ -48,7 +49,7 @@ enum Level {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Lang {
+pub(crate) enum Lang {
     Zh,
     En,
     Both,
@@ -140,6 +141,9 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Certificates of origin: precheck, enterprise record, submit, print.
+    #[command(subcommand)]
+    Origin(origin_cmd::OriginCommand),
     /// Deliver the outbox and pull receipts.
     Sync {
         /// Stop once every entry is done or failed and every delivered
@@ -307,6 +311,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             changes,
             note,
         )),
+        Command::Origin(command) => tokio_run(origin_cmd::run(cli.data_dir, command)),
         Command::Sync {
             until_idle,
             timeout_secs,
@@ -350,6 +355,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Prints `problems` under a heading line (`what: N error(s), M warning(s)`),
+/// one line per problem: severity, rule id, field, message.
+pub(crate) fn print_problems(what: &str, problems: &[portdesk_domain::Problem], lang: Lang) {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    println!(
+        "{what}: {errors} error(s), {} warning(s)",
+        problems.len() - errors
+    );
+    for p in problems {
+        let severity = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let message = match lang {
+            Lang::Zh => p.message_zh.clone(),
+            Lang::En => p.message_en.clone(),
+            Lang::Both => format!("{} / {}", p.message_zh, p.message_en),
+        };
+        println!("  {severity:<7} {:<8} {:<28} {message}", p.rule, p.field);
+    }
+}
+
 fn validate(
     files: &[PathBuf],
     data_dir: Option<PathBuf>,
@@ -380,29 +410,11 @@ fn validate(
                 println!("{}", serde_json::to_string(&problems)?);
                 continue;
             }
-            let errors = problems
-                .iter()
-                .filter(|p| p.severity == Severity::Error)
-                .count();
-            println!(
-                "{} {}: {} error(s), {} warning(s)",
-                file.display(),
-                declaration.client_seq_no,
-                errors,
-                problems.len() - errors
+            print_problems(
+                &format!("{} {}", file.display(), declaration.client_seq_no),
+                &problems,
+                lang,
             );
-            for p in &problems {
-                let severity = match p.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let message = match lang {
-                    Lang::Zh => p.message_zh.clone(),
-                    Lang::En => p.message_en.clone(),
-                    Lang::Both => format!("{} / {}", p.message_zh, p.message_en),
-                };
-                println!("  {severity:<7} {:<8} {:<28} {message}", p.rule, p.field);
-            }
         }
     }
     Ok(if any_error {
@@ -430,11 +442,16 @@ fn default_data_dir() -> anyhow::Result<PathBuf> {
     Ok(base.join("cn.portdesk.desktop"))
 }
 
+/// The data dir given, else the app's default one.
+pub(crate) fn resolve_data_dir(data_dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match data_dir {
+        Some(d) => Ok(d),
+        None => default_data_dir(),
+    }
+}
+
 async fn open_drafts(data_dir: Option<PathBuf>) -> anyhow::Result<Drafts> {
-    let dir = match data_dir {
-        Some(d) => d,
-        None => default_data_dir()?,
-    };
+    let dir = resolve_data_dir(data_dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let store = Store::open(&dir.join(DB_FILE)).await?;
     Ok(Drafts::new(store, Arc::new(load_code_lists(&dir))))

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+pub mod certificates;
 pub mod code_lists;
 pub mod flows;
 pub mod interchange;

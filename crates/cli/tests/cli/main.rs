@@ -3,5 +3,6 @@
 //! link of the whole dependency tree.
 
 mod commands;
+mod origin;
 mod tax;
 mod verify;
