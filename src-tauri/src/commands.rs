@@ -11,9 +11,8 @@ use portdesk_drafts::{DraftView, SaveResult};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{document_id, ApiError};
 use crate::AppState;
 
 type CmdResult<T> = Result<T, ApiError>;
@@ -24,10 +23,6 @@ pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
     pub db_path: String,
-}
-
-fn parse_id(id: &str) -> CmdResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not a draft id: {id}")))
 }
 
 #[tauri::command]
@@ -61,13 +56,13 @@ pub async fn save_declaration(
 ) -> CmdResult<SaveResult> {
     Ok(state
         .drafts
-        .save(parse_id(&id)?, &declaration, &note)
+        .save(document_id(&id)?, &declaration, &note)
         .await?)
 }
 
 #[tauri::command]
 pub async fn get_declaration(state: State<'_, AppState>, id: String) -> CmdResult<DraftView> {
-    Ok(state.drafts.get(parse_id(&id)?).await?)
+    Ok(state.drafts.get(document_id(&id)?).await?)
 }
 
 #[tauri::command]
@@ -77,7 +72,7 @@ pub async fn list_drafts(state: State<'_, AppState>, query: DraftQuery) -> CmdRe
 
 #[tauri::command]
 pub async fn draft_history(state: State<'_, AppState>, id: String) -> CmdResult<Vec<RevisionMeta>> {
-    Ok(state.drafts.history(parse_id(&id)?).await?)
+    Ok(state.drafts.history(document_id(&id)?).await?)
 }
 
 #[tauri::command]
@@ -86,7 +81,7 @@ pub async fn get_revision(
     id: String,
     revision: i64,
 ) -> CmdResult<Declaration> {
-    Ok(state.drafts.revision(parse_id(&id)?, revision).await?)
+    Ok(state.drafts.revision(document_id(&id)?, revision).await?)
 }
 
 #[tauri::command]
@@ -95,17 +90,17 @@ pub async fn restore_revision(
     id: String,
     revision: i64,
 ) -> CmdResult<DraftView> {
-    Ok(state.drafts.restore(parse_id(&id)?, revision).await?)
+    Ok(state.drafts.restore(document_id(&id)?, revision).await?)
 }
 
 #[tauri::command]
 pub async fn trash_draft(state: State<'_, AppState>, id: String) -> CmdResult<DraftMeta> {
-    Ok(state.drafts.trash(parse_id(&id)?).await?)
+    Ok(state.drafts.trash(document_id(&id)?).await?)
 }
 
 #[tauri::command]
 pub async fn untrash_draft(state: State<'_, AppState>, id: String) -> CmdResult<DraftMeta> {
-    Ok(state.drafts.untrash(parse_id(&id)?).await?)
+    Ok(state.drafts.untrash(document_id(&id)?).await?)
 }
 
 #[tauri::command]

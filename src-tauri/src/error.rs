@@ -30,6 +30,14 @@ impl ApiError {
     }
 }
 
+/// A document id (a draft's or an application's) as the UI sends it:
+/// `invalid_input` on `id` when it is not one. Every command taking an id
+/// parses it here.
+pub fn document_id(id: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(id)
+        .map_err(|_| ApiError::invalid("id", format!("not a document id: {id}")))
+}
+
 impl From<DraftError> for ApiError {
     fn from(e: DraftError) -> Self {
         let field = e.field().map(str::to_owned);

@@ -9,17 +9,12 @@ use portdesk_drafts::{
 };
 use portdesk_store::Filed;
 use tauri::State;
-use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{document_id, ApiError};
 use crate::sync_commands::FiledView;
 use crate::AppState;
 
 type CmdResult<T> = Result<T, ApiError>;
-
-fn parse_id(id: &str) -> CmdResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not a draft id: {id}")))
-}
 
 fn filed_view(f: Filed) -> FiledView {
     FiledView {
@@ -35,13 +30,13 @@ pub async fn filing_deadline(
     state: State<'_, AppState>,
     id: String,
 ) -> CmdResult<Option<FilingDeadline>> {
-    Ok(state.drafts.filing_deadline(parse_id(&id)?).await?)
+    Ok(state.drafts.filing_deadline(document_id(&id)?).await?)
 }
 
 /// Files the complete declaration (完整申报) of a released two-step summary.
 #[tauri::command]
 pub async fn complete_declaration(state: State<'_, AppState>, id: String) -> CmdResult<FiledView> {
-    let filed = state.drafts.complete(parse_id(&id)?).await?;
+    let filed = state.drafts.complete(document_id(&id)?).await?;
     state.sync.kick();
     Ok(filed_view(filed))
 }
@@ -56,7 +51,7 @@ pub async fn amend_declaration(
     changes: Vec<AmendmentChange>,
     note: String,
 ) -> CmdResult<FiledView> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     let reason = AmendmentReason::parse(&reason)
         .ok_or_else(|| ApiError::invalid("reason", format!("unknown amendment reason {reason}")))?;
     let changes = changes
@@ -77,7 +72,7 @@ pub async fn draft_amendments(
     state: State<'_, AppState>,
     id: String,
 ) -> CmdResult<Vec<AmendmentView>> {
-    Ok(state.drafts.amendments(parse_id(&id)?).await?)
+    Ok(state.drafts.amendments(document_id(&id)?).await?)
 }
 
 /// Open conflicts of a draft: both versions and their differences.
@@ -86,7 +81,7 @@ pub async fn draft_conflicts(
     state: State<'_, AppState>,
     id: String,
 ) -> CmdResult<Vec<ConflictView>> {
-    Ok(state.drafts.conflicts(parse_id(&id)?).await?)
+    Ok(state.drafts.conflicts(document_id(&id)?).await?)
 }
 
 /// Resolves a conflict by taking the server's version or keeping the local one.

@@ -19,17 +19,13 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{document_id, ApiError};
 use crate::AppState;
 
 type CmdResult<T> = Result<T, ApiError>;
 
 /// Tauri event of [`BatchProgress`].
 pub const BATCH_EVENT: &str = "origin-batch-progress";
-
-fn parse_id(id: &str) -> CmdResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not an application id: {id}")))
-}
 
 impl From<CertificateError> for ApiError {
     fn from(e: CertificateError) -> Self {
@@ -177,7 +173,7 @@ pub async fn origin_from_declaration(
 
 #[tauri::command]
 pub async fn origin_get(state: State<'_, AppState>, id: String) -> CmdResult<OriginView> {
-    Ok(state.origins.get(parse_id(&id)?).await?)
+    Ok(state.origins.get(document_id(&id)?).await?)
 }
 
 #[tauri::command]
@@ -189,7 +185,7 @@ pub async fn origin_save(
 ) -> CmdResult<OriginSaveResult> {
     Ok(state
         .origins
-        .save(parse_id(&id)?, &application, &note)
+        .save(document_id(&id)?, &application, &note)
         .await?)
 }
 
@@ -210,7 +206,7 @@ pub async fn origin_history(
     state: State<'_, AppState>,
     id: String,
 ) -> CmdResult<Vec<OriginRevisionMeta>> {
-    Ok(state.origins.history(parse_id(&id)?).await?)
+    Ok(state.origins.history(document_id(&id)?).await?)
 }
 
 #[tauri::command]
@@ -219,7 +215,7 @@ pub async fn origin_restore(
     id: String,
     revision: i64,
 ) -> CmdResult<OriginView> {
-    Ok(state.origins.restore(parse_id(&id)?, revision).await?)
+    Ok(state.origins.restore(document_id(&id)?, revision).await?)
 }
 
 /// The enterprise's record that box 1 must equal.
@@ -239,7 +235,7 @@ pub async fn origin_set_enterprise_record(
 /// Files the application through the outbox and wakes the worker.
 #[tauri::command]
 pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<OriginMeta> {
-    let filed = state.origins.file(parse_id(&id)?).await?;
+    let filed = state.origins.file(document_id(&id)?).await?;
     state.sync.kick();
     Ok(filed.meta)
 }
@@ -248,7 +244,7 @@ pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<
 /// approved, and caches the issuer's keys for offline verification.
 #[tauri::command]
 pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult<OriginRefresh> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     let session = state.sync.session()?;
     let store = state.origins.store();
     let refreshed =
@@ -287,7 +283,7 @@ pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult
 /// `<data dir>/certificates/<number>.pdf`; returns the path.
 #[tauri::command]
 pub async fn origin_render_pdf(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    let path = state.certificates.save_pdf(parse_id(&id)?, None).await?;
+    let path = state.certificates.save_pdf(document_id(&id)?, None).await?;
     Ok(path.display().to_string())
 }
 
@@ -299,7 +295,7 @@ pub async fn origin_open_pdf<R: Runtime>(
     id: String,
 ) -> CmdResult<String> {
     use tauri_plugin_opener::OpenerExt;
-    let path = state.certificates.save_pdf(parse_id(&id)?, None).await?;
+    let path = state.certificates.save_pdf(document_id(&id)?, None).await?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| ApiError::new("open_failed", e.to_string()))?;
@@ -310,7 +306,7 @@ pub async fn origin_open_pdf<R: Runtime>(
 /// returns what the spooler said (the job id).
 #[tauri::command]
 pub async fn origin_print(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    Ok(state.certificates.print(parse_id(&id)?).await?)
+    Ok(state.certificates.print(document_id(&id)?).await?)
 }
 
 /// Renders (and with `print`, prints) many certificates, sending
@@ -324,7 +320,7 @@ pub async fn origin_batch<R: Runtime>(
 ) -> CmdResult<Vec<BatchItem>> {
     let parsed = ids
         .iter()
-        .map(|raw| parse_id(raw))
+        .map(|raw| document_id(raw))
         .collect::<CmdResult<Vec<_>>>()?;
     let done = state
         .certificates

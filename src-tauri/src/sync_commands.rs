@@ -10,17 +10,12 @@ use portdesk_sync::{Account, Secret};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{document_id, ApiError};
 use crate::sync::{AccountView, OnlineState};
 use crate::AppState;
 
 type CmdResult<T> = Result<T, ApiError>;
-
-fn parse_id(id: &str) -> CmdResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not a draft id: {id}")))
-}
 
 /// Outbox entries per state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
@@ -320,7 +315,7 @@ pub async fn outbox_entries(state: State<'_, AppState>) -> CmdResult<Vec<OutboxE
 /// Works signed out and offline: the entry waits in the outbox.
 #[tauri::command]
 pub async fn file_declaration(state: State<'_, AppState>, id: String) -> CmdResult<FiledView> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     let filed = state.drafts.file(&[id]).await?;
     state.sync.kick();
     let f = filed
@@ -337,7 +332,7 @@ pub async fn file_declaration(state: State<'_, AppState>, id: String) -> CmdResu
 /// The draft's outbox entries and receipts (the editor's timeline).
 #[tauri::command]
 pub async fn draft_receipts(state: State<'_, AppState>, id: String) -> CmdResult<DraftTimeline> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     let view = state.drafts.get(id).await?;
     let store = state.drafts.store();
     let outbox = store

@@ -13,9 +13,8 @@ use portdesk_sync::reference::{self, DutyStatus, Fetched, Refreshed};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
-use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{document_id, ApiError};
 use crate::AppState;
 
 type CmdResult<T> = Result<T, ApiError>;
@@ -24,10 +23,6 @@ type CmdResult<T> = Result<T, ApiError>;
 /// bindings generator (a test).
 #[cfg(test)]
 pub const ERROR_CODES: &[&str] = &["nothing_to_pay"];
-
-fn parse_id(id: &str) -> CmdResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::invalid("id", format!("not a draft id: {id}")))
-}
 
 /// What a refresh of the reference data did, per document:
 /// `updated` (new copy), `not_modified` (the copy was current).
@@ -60,7 +55,7 @@ impl From<Refreshed> for ReferenceRefresh {
 /// reason), the problems, the implied document type, the guarantees.
 #[tauri::command]
 pub async fn tax_panel(state: State<'_, AppState>, id: String) -> CmdResult<TaxPanelView> {
-    Ok(state.drafts.tax_panel(parse_id(&id)?).await?)
+    Ok(state.drafts.tax_panel(document_id(&id)?).await?)
 }
 
 /// Records the draft's tax-payment choice and answers the panel anew.
@@ -70,7 +65,10 @@ pub async fn set_tax_choice(
     id: String,
     choice: TaxPaymentChoice,
 ) -> CmdResult<TaxPanelView> {
-    Ok(state.drafts.set_tax_choice(parse_id(&id)?, &choice).await?)
+    Ok(state
+        .drafts
+        .set_tax_choice(document_id(&id)?, &choice)
+        .await?)
 }
 
 /// The check before declaring, for the document as it is in the editor
@@ -176,7 +174,7 @@ impl From<DutyStatus> for DutyPayment {
 /// The draft's duty status from the local store (no network).
 #[tauri::command]
 pub async fn duty_payment(state: State<'_, AppState>, id: String) -> CmdResult<DutyPayment> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     // An unknown draft answers `not_found`, as everywhere.
     state.drafts.tax_choice(id).await?;
     Ok(reference::duty_status(state.drafts.store(), id)
@@ -192,7 +190,7 @@ pub async fn duty_payment(state: State<'_, AppState>, id: String) -> CmdResult<D
 /// stored idempotency key keeps it one payment).
 #[tauri::command]
 pub async fn pay_duties(state: State<'_, AppState>, id: String) -> CmdResult<DutyPayment> {
-    let id = parse_id(&id)?;
+    let id = document_id(&id)?;
     state.drafts.tax_choice(id).await?;
     let session = state.sync.session()?;
     let store = state.drafts.store();
