@@ -303,6 +303,23 @@ pub struct ElectronicAttachment {
 }
 
 impl Declaration {
+    /// The complete declaration (完整申报) of a two-step summary: the same
+    /// document with the mode `two_step_complete` and the document type's
+    /// mode digit (position 3) turned from `5` to `6`; a document type that
+    /// does not say two-step summary is left as it is.
+    pub fn into_two_step_complete(mut self) -> Declaration {
+        self.filing_mode = FilingMode::TwoStepComplete;
+        let dt = &mut self.head.document_type;
+        if dt.chars().nth(2) == Some('5') {
+            *dt = dt
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 2 { '6' } else { c })
+                .collect();
+        }
+        self
+    }
+
     /// A new, empty declaration with the given client sequence number.
     pub fn new(client_seq_no: String, ie_flag: IeFlag) -> Self {
         Declaration {
@@ -362,5 +379,23 @@ impl Declaration {
             .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod complete_tests {
+    use super::*;
+
+    #[test]
+    fn the_complete_declaration_turns_the_mode_digit() {
+        let mut d = Declaration::new("X".into(), IeFlag::I);
+        d.filing_mode = FilingMode::TwoStepSummary;
+        d.head.document_type = "CL5   ".into();
+        let c = d.clone().into_two_step_complete();
+        assert_eq!(c.filing_mode, FilingMode::TwoStepComplete);
+        assert_eq!(c.head.document_type, "CL6   ");
+        // Not a summary's type: unchanged.
+        d.head.document_type = "CL0   ".into();
+        assert_eq!(d.into_two_step_complete().head.document_type, "CL0   ");
     }
 }

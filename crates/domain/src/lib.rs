@@ -17,6 +17,12 @@ pub mod schema;
 pub mod validate;
 
 pub use client_seq_no::client_seq_no_for;
+
+/// Today in China (UTC+8): guarantees' validity days and deadlines are
+/// China calendar days, as on the server.
+pub fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
 pub use code_list::{CodeEntry, CodeList, CodeLists};
 pub use currency::{currency_from_legacy_code, legacy_currency_code};
 pub use declaration::*;

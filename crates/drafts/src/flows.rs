@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use portdesk_api::{apply_changes, AmendmentReason, AmendmentRequest, FieldChange};
-use portdesk_domain::{Declaration, FilingMode, Purpose, SaveInfo};
+use portdesk_domain::{Declaration, Purpose, SaveInfo};
 use portdesk_store::{AmendRequest, Conflict, FileRequest, Filed, Resolution, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -194,7 +194,7 @@ impl Drafts {
     /// goes to the outbox with the same client document id. Refused with
     /// `not_released` before `SpK`, `not_ready` when rules fail.
     pub async fn complete(&self, id: Uuid) -> Result<Filed, DraftError> {
-        let (meta, mut declaration) = self.store().get_declaration(id).await?;
+        let (meta, declaration) = self.store().get_declaration(id).await?;
         let released = self
             .latest_receipt_code(&meta.client_seq_no)
             .await?
@@ -204,15 +204,7 @@ impl Drafts {
         let Some(delivered) = delivered.filter(|_| released) else {
             return Err(DraftError::NotReleased { id });
         };
-        declaration.filing_mode = FilingMode::TwoStepComplete;
-        let dt = &mut declaration.head.document_type;
-        if dt.chars().count() >= 3 && dt.chars().nth(2) == Some('5') {
-            *dt = dt
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if i == 2 { '6' } else { c })
-                .collect();
-        }
+        let declaration = declaration.into_two_step_complete();
         // The complete declaration carries the draft's tax choice too (the
         // server checks it again), refused offline like a first filing.
         let (info, body) = self.submission(id, &declaration, "complete").await?;

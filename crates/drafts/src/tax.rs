@@ -16,7 +16,7 @@
 //! When nothing was ever synced (no enterprise profile cached), filing does
 //! not guess: the choice is sent unchecked and the server decides.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use portdesk_api::{EnterpriseProfile, GuaranteeList, PortFee, PortFeesResponse};
 use portdesk_domain::guarantee::{
     available_choices, check_tax_choice, document_type_for, guarantee_warnings, ChoiceAvailability,
@@ -31,11 +31,8 @@ use uuid::Uuid;
 
 use crate::{DraftError, Drafts};
 
-/// Today in China (UTC+8): guarantees' validity days are China calendar
-/// days, as on the server.
-pub fn china_today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
+/// Today in China (UTC+8); kept here for callers of `tax`.
+pub use portdesk_domain::china_today;
 
 /// A cached guarantee with its health on the day it is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
