@@ -33,10 +33,9 @@ pub use credentials::{Account, CredentialStore, KeyringStore, MemoryStore, Secre
 pub use error::{SyncError, ERROR_CODES};
 pub use lease::WorkerLease;
 pub use secret::Secret;
-pub use session::Session;
+pub use session::{login, Session};
 pub use worker::{
-    backoff_delay, login, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker,
-    FINAL_RECEIPT_CODES,
+    backoff_delay, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker, FINAL_RECEIPT_CODES,
 };
 
 /// `sync_state` key of the account last logged in (`server|code|operator`,

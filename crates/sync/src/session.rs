@@ -15,10 +15,9 @@ use std::time::Duration;
 
 use portdesk_store::Store;
 
-use crate::client::Client;
+use crate::client::{self, Client, TransportError};
 use crate::credentials::{Account, CredentialStore, SecretKind};
 use crate::secret::Secret;
-use crate::worker::login;
 use crate::SyncError;
 
 /// See the module docs. Cheap to clone; clones share the token.
@@ -143,4 +142,38 @@ impl Session {
             other => other,
         }
     }
+}
+
+/// Logs in and returns the token; the request and (redacted) answer go to
+/// the message log. `login_failed` when the server refuses the password.
+pub async fn login(
+    client: &Client,
+    store: &Store,
+    account: &Account,
+    password: &Secret,
+) -> Result<Secret, SyncError> {
+    let (result, log) = client.login(account, password).await;
+    store.append_log(&log).await?;
+    let answer = match result {
+        Ok(a) => a,
+        Err(TransportError::Offline(m)) | Err(TransportError::Dropped(m)) => {
+            return Err(SyncError::Offline(m))
+        }
+    };
+    if answer.status == 200 {
+        let t = client::parse_token(&answer).map_err(SyncError::Protocol)?;
+        tracing::info!(operator = %t.operator, enterprise = %t.enterprise.customs_code, "logged in");
+        return Ok(Secret::new(t.token));
+    }
+    if client::is_bad_credentials(&answer) {
+        return Err(SyncError::LoginFailed(format!(
+            "HTTP {} for {}",
+            answer.status,
+            account.key()
+        )));
+    }
+    Err(SyncError::Protocol(format!(
+        "login answered HTTP {}",
+        answer.status
+    )))
 }
