@@ -25,6 +25,12 @@ use crate::SyncError;
 /// Replaces secrets in logged bodies.
 pub const REDACTED: &str = "<redacted>";
 
+/// The longest delay a server may ask for (`Retry-After`, `retry_after_secs`).
+/// A larger or absurd value (a misconfigured gateway, a hostile answer) is
+/// taken as this: an entry is never parked for years, and no instant
+/// computed from a server's number can overflow.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(3600);
+
 /// A thin client of the Single Window API: the server's base URL and the
 /// per-request timeout over the process's one reqwest client.
 #[derive(Debug, Clone)]
@@ -336,7 +342,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .trim()
         .parse::<u64>()
         .ok()
-        .map(Duration::from_secs)
+        .map(|secs| Duration::from_secs(secs).min(MAX_SERVER_DELAY))
 }
 
 fn log_line(
@@ -439,11 +445,14 @@ pub fn classify(answer: &Answer) -> Verdict {
     match s {
         401 => Verdict::Reauthenticate,
         408 | 409 | 425 | 429 | 500..=599 => Verdict::Retry {
-            retry_after: answer.retry_after.or_else(|| {
-                body.as_ref()
-                    .and_then(|b| b.retry_after_secs)
-                    .map(Duration::from_secs)
-            }),
+            retry_after: answer
+                .retry_after
+                .or_else(|| {
+                    body.as_ref()
+                        .and_then(|b| b.retry_after_secs)
+                        .map(Duration::from_secs)
+                })
+                .map(|d| d.min(MAX_SERVER_DELAY)),
             code,
         },
         400..=499 => Verdict::Failed(
@@ -487,6 +496,31 @@ mod tests {
             etag: None,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn a_server_delay_is_capped_whatever_the_server_says() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "99999999999999".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(MAX_SERVER_DELAY));
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        for body in [
+            r#"{"code":"rate_limited","message":"x","retry_after_secs":99999999999999}"#,
+            r#"{"code":"rate_limited","message":"x","retry_after_secs":1000000000}"#,
+        ] {
+            let verdict = classify(&answer(429, body, None));
+            assert_eq!(
+                verdict,
+                Verdict::Retry {
+                    code: "rate_limited".into(),
+                    retry_after: Some(MAX_SERVER_DELAY)
+                },
+                "{body}"
+            );
+        }
+        // Waiting the capped delay is an instant chrono can hold.
+        let _ = chrono::Utc::now() + MAX_SERVER_DELAY;
     }
 
     #[test]

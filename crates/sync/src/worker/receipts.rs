@@ -56,7 +56,16 @@ impl Worker {
                 );
                 return Ok(());
             }
-            let page = client::parse_receipts(&answer).map_err(SyncError::Protocol)?;
+            // A 200 that is not a receipt page (a captive portal's HTML, a
+            // proxy's error) is the network's fault, not a reason to stop
+            // syncing: the answer is in the log, the pull is tried again.
+            let page = match client::parse_receipts(&answer) {
+                Ok(page) => page,
+                Err(reason) => {
+                    tracing::warn!(%reason, "unreadable receipt page; will try again");
+                    return Ok(());
+                }
+            };
             let receipts: Vec<NewReceipt> = page.receipts.iter().map(new_receipt).collect();
             let stored = self
                 .store
