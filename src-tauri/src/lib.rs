@@ -1,19 +1,16 @@
-//! The PortDesk desktop shell: opens the window, opens the local store and
-//! translates IPC calls into calls on the Tauri-free libraries in `crates/`.
+//! The PortDesk desktop shell: opens the window and the data directory (a
+//! `portdesk_workspace::Workspace`, the Tauri-free application layer) and
+//! translates IPC calls into calls on it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use portdesk_drafts::origin::OriginDrafts;
-use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
-use portdesk_store::Store;
+use portdesk_drafts::DATA_DIR_ENV;
 use tauri::Manager;
 
 mod commands;
-mod error;
 mod filing_commands;
 mod origin_commands;
-pub mod sync;
 mod sync_commands;
 mod tax_commands;
 
@@ -24,20 +21,10 @@ mod command_list_tests;
 #[cfg(test)]
 mod command_tests;
 
-pub use error::ApiError;
+pub use portdesk_workspace::{error, sync, ApiError};
 
-/// What every command can reach.
-pub struct AppState {
-    pub drafts: Drafts,
-    /// Certificate-of-origin applications (`origin_commands.rs`).
-    pub origins: OriginDrafts,
-    /// Approved certificates: PDF, print, batch, verify, images.
-    pub certificates: portdesk_drafts::certificates::Certificates,
-    pub data_dir: PathBuf,
-    pub db_path: PathBuf,
-    /// Account, outbox worker and tokens (`sync.rs`).
-    pub sync: crate::sync::SyncService,
-}
+/// What every command can reach: the open workspace.
+pub type AppState = portdesk_workspace::Workspace;
 
 /// `--data-dir DIR` on the command line wins over the environment variable.
 fn data_dir_override() -> Option<PathBuf> {
@@ -54,24 +41,7 @@ fn data_dir_override() -> Option<PathBuf> {
 }
 
 fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create data dir {}: {e}", data_dir.display()))?;
-    let db_path = data_dir.join(DB_FILE);
-    let store = tauri::async_runtime::block_on(Store::open(&db_path))
-        .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
-    let lists = Arc::new(load_code_lists(&data_dir));
-    Ok(AppState {
-        sync: crate::sync::SyncService::from_env(store.clone()),
-        origins: OriginDrafts::new(store.clone(), lists.clone()),
-        certificates: portdesk_drafts::certificates::Certificates::new(
-            OriginDrafts::new(store.clone(), lists.clone()),
-            lists.clone(),
-            data_dir.clone(),
-        ),
-        drafts: Drafts::new(store, lists),
-        data_dir,
-        db_path,
-    })
+    tauri::async_runtime::block_on(portdesk_workspace::Workspace::open(&data_dir))
 }
 
 /// Registers every command; shared by the app and the command tests.

@@ -8,7 +8,7 @@
 
 use portdesk_domain::origin::{EnterpriseRecord, OriginApplication, OriginForm};
 use portdesk_domain::{Problem, Purpose};
-use portdesk_drafts::certificates::{self, CertificateError, Images, Verification};
+use portdesk_drafts::certificates::{self, Images, Verification};
 use portdesk_drafts::origin::{OriginSaveResult, OriginView};
 use portdesk_seal::offline::KEY_CACHE_FILE;
 use portdesk_seal::SealError;
@@ -26,16 +26,6 @@ type CmdResult<T> = Result<T, ApiError>;
 
 /// Tauri event of [`BatchProgress`].
 pub const BATCH_EVENT: &str = "origin-batch-progress";
-
-impl From<CertificateError> for ApiError {
-    fn from(e: CertificateError) -> Self {
-        ApiError {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-            field: e.field().map(str::to_owned),
-        }
-    }
-}
 
 /// A rejection reason, as review gave it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

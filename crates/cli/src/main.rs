@@ -12,14 +12,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use portdesk_domain::{CodeLists, DraftQuery, Purpose, Severity};
 use portdesk_drafts::interchange::{read_declarations, Bundle};
-use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV, DB_FILE};
-use portdesk_store::Store;
+use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV};
+use portdesk_workspace::Workspace;
 
 mod flows_cmd;
 mod origin_cmd;
@@ -450,9 +449,12 @@ pub(crate) fn resolve_data_dir(data_dir: Option<PathBuf>) -> anyhow::Result<Path
     }
 }
 
-async fn open_drafts(data_dir: Option<PathBuf>) -> anyhow::Result<Drafts> {
+/// Opens the data dir the way the app does (`portdesk_workspace::Workspace`).
+async fn open_workspace(data_dir: Option<PathBuf>) -> anyhow::Result<Workspace> {
     let dir = resolve_data_dir(data_dir)?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let store = Store::open(&dir.join(DB_FILE)).await?;
-    Ok(Drafts::new(store, Arc::new(load_code_lists(&dir))))
+    Workspace::open(&dir).await.map_err(anyhow::Error::msg)
+}
+
+async fn open_drafts(data_dir: Option<PathBuf>) -> anyhow::Result<Drafts> {
+    Ok(open_workspace(data_dir).await?.drafts)
 }

@@ -7,16 +7,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use portdesk_domain::origin::{EnterpriseRecord, OriginApplication};
 use portdesk_domain::{Purpose, Severity};
-use portdesk_drafts::certificates::Certificates;
 use portdesk_drafts::origin::OriginDrafts;
 use uuid::Uuid;
 
-use crate::{open_drafts, print_problems, resolve_data_dir, Lang};
+use crate::{open_workspace, print_problems, Lang};
 
 /// Largest application file read (a full application is a few KiB).
 const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -64,11 +62,7 @@ fn read_json<T: serde::de::DeserializeOwned>(file: &Path) -> anyhow::Result<T> {
 }
 
 async fn origins(data_dir: Option<PathBuf>) -> anyhow::Result<OriginDrafts> {
-    let drafts = open_drafts(data_dir).await?;
-    Ok(OriginDrafts::new(
-        drafts.store().clone(),
-        Arc::new(drafts.code_lists().clone()),
-    ))
+    Ok(open_workspace(data_dir).await?.origins)
 }
 
 async fn find(origins: &OriginDrafts, target: &str) -> anyhow::Result<Uuid> {
@@ -145,12 +139,10 @@ pub async fn run(data_dir: Option<PathBuf>, command: OriginCommand) -> anyhow::R
             Ok(ExitCode::SUCCESS)
         }
         OriginCommand::Print { target, out } => {
-            let dir = resolve_data_dir(data_dir.clone())?;
-            let origins = origins(data_dir).await?;
-            let id = find(&origins, &target).await?;
-            let lists = Arc::new(portdesk_drafts::load_code_lists(&dir));
-            let certificates = Certificates::new(origins, lists, dir);
-            let path = certificates
+            let workspace = open_workspace(data_dir).await?;
+            let id = find(&workspace.origins, &target).await?;
+            let path = workspace
+                .certificates
                 .save_pdf(id, Some(&out))
                 .await
                 .map_err(|e| anyhow::anyhow!("[{}] {e}", e.code()))?;

@@ -2,6 +2,7 @@
 //! translates `code`; `message` is the English detail for logs and support;
 //! `field` is the JSON path of the field to put the message beside.
 
+use portdesk_drafts::certificates::CertificateError;
 use portdesk_drafts::DraftError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -48,6 +49,16 @@ impl From<DraftError> for ApiError {
             code: e.code().to_owned(),
             message: e.to_string(),
             field,
+        }
+    }
+}
+
+impl From<CertificateError> for ApiError {
+    fn from(e: CertificateError) -> Self {
+        ApiError {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            field: e.field().map(str::to_owned),
         }
     }
 }

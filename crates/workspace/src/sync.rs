@@ -448,7 +448,7 @@ impl SyncService {
         let mut worker = Worker::with_session(session, self.config.clone()).on_event(sink);
         let service = self.clone();
         self.emit_state();
-        tauri::async_runtime::spawn(async move {
+        tokio::spawn(async move {
             let result = worker.run(rx).await;
             let error = {
                 let mut inner = service.lock();
@@ -502,7 +502,7 @@ mod tests {
 
     #[test]
     fn a_locked_keyring_at_start_up_leaves_the_account_offline_with_a_clear_error() {
-        tauri::async_runtime::block_on(async {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
             let dir = tempfile::tempdir().unwrap();
             let store = store(&dir).await;
             let account = Account::new("http://127.0.0.1:1", "2102980567", "op01");
@@ -538,7 +538,7 @@ mod tests {
 
     #[test]
     fn signed_out_service_has_no_token_and_uses_the_default_server() {
-        tauri::async_runtime::block_on(async {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
             let dir = tempfile::tempdir().unwrap();
             let service = SyncService::new(
                 store(&dir).await,

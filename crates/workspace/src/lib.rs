@@ -1,0 +1,63 @@
+//! PortDesk's application layer (应用层): one open data directory — the
+//! store, the code lists in force, declarations, certificate-of-origin
+//! applications, approved certificates, and the Single Window session with
+//! its background worker — behind the one error type that crosses IPC.
+//! Tauri-free: the desktop shell opens a [`Workspace`] and translates its
+//! commands onto it.
+//!
+//! - `error.rs`: [`ApiError`] (`{code, message, field}`), from every
+//!   library's errors.
+//! - `sync.rs`: [`sync::SyncService`], the logged-in account's session,
+//!   its worker task, and the events the UI reads.
+
+pub mod error;
+pub mod sync;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use portdesk_drafts::certificates::Certificates;
+use portdesk_drafts::origin::OriginDrafts;
+use portdesk_drafts::{load_code_lists, Drafts, DB_FILE};
+use portdesk_store::Store;
+
+pub use error::{document_id, ApiError};
+
+/// One open data directory.
+pub struct Workspace {
+    pub drafts: Drafts,
+    /// Certificate-of-origin applications.
+    pub origins: OriginDrafts,
+    /// Approved certificates: PDF, print, batch, verify, images.
+    pub certificates: Certificates,
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    /// Account, session, outbox worker.
+    pub sync: sync::SyncService,
+}
+
+impl Workspace {
+    /// Opens (creating if need be) the data directory: the database
+    /// (migrated, after a copy of an older one is set aside), the code
+    /// lists in force, and the sync service from the environment
+    /// (`PORTDESK_CREDENTIALS`, `PORTDESK_SERVER_URL`). Errors name the
+    /// folder or file.
+    pub async fn open(data_dir: &Path) -> Result<Workspace, String> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create data dir {}: {e}", data_dir.display()))?;
+        let db_path = data_dir.join(DB_FILE);
+        let store = Store::open(&db_path)
+            .await
+            .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
+        let lists = Arc::new(load_code_lists(data_dir));
+        let origins = OriginDrafts::new(store.clone(), lists.clone());
+        Ok(Workspace {
+            sync: sync::SyncService::from_env(store.clone()),
+            certificates: Certificates::new(origins.clone(), lists.clone(), data_dir.to_owned()),
+            origins,
+            drafts: Drafts::new(store, lists),
+            data_dir: data_dir.to_owned(),
+            db_path,
+        })
+    }
+}
