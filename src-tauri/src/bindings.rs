@@ -157,7 +157,10 @@ fn generate() -> String {
         }
     }
     // Certificates of origin: printing, verifying, opening.
-    for c in crate::origin_commands::ERROR_CODES {
+    for c in portdesk_drafts::certificates::ERROR_CODES
+        .iter()
+        .chain(crate::origin_commands::ERROR_CODES)
+    {
         if !codes.contains(c) {
             codes.push(c);
         }
@@ -190,6 +193,56 @@ fn generate() -> String {
     out.push_str(&format!(
         "export const ORIGIN_STATUSES = [{}] as const;\n",
         origin_statuses.join(", ")
+    ));
+    // Constants the UI needs, taken from the Rust that enforces them
+    // instead of copied by hand.
+    let list = |pick: fn(ApplicationStatus) -> bool| -> String {
+        ApplicationStatus::ALL
+            .into_iter()
+            .filter(|s| pick(*s))
+            .map(|s| format!("\"{}\"", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "/** Applications the clerk may still change. */\nexport const EDITABLE_ORIGIN_STATUSES: readonly ApplicationStatus[] = [{}];\n",
+        list(ApplicationStatus::is_editable)
+    ));
+    out.push_str(&format!(
+        "/** Applications filed and not yet decided. */\nexport const PENDING_ORIGIN_STATUSES: readonly ApplicationStatus[] = [{}];\n",
+        list(ApplicationStatus::is_pending)
+    ));
+    out.push_str(&format!(
+        "/** Most goods lines one declaration may carry (rule 8). */\nexport const MAX_LINES = {};\n",
+        portdesk_domain::MAX_LINES
+    ));
+    let levy: Vec<String> = portdesk_domain::validate::DEFAULT_LEVY_RULES
+        .iter()
+        .map(|r| {
+            let ie = match r.ie_flag {
+                Some(f) => format!(
+                    "\"{}\"",
+                    serde_json::to_value(f)
+                        .expect("ie flag")
+                        .as_str()
+                        .expect("ie flag is a string")
+                ),
+                None => "null".to_owned(),
+            };
+            format!(
+                "{{ tradeMode: \"{}\", ie: {ie}, levyKind: \"{}\" }}",
+                r.trade_mode, r.levy_kind
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "/** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */\nexport const DEFAULT_LEVY_RULES: readonly {{ tradeMode: string; ie: IeFlag | null; levyKind: string }}[] = [{}];\n",
+        levy.join(", ")
+    ));
+    out.push_str(&format!(
+        "/** Tauri event names the app emits. */\nexport const EVENTS = {{ sync: \"{}\", originBatch: \"{}\" }} as const;\n",
+        crate::sync::SYNC_EVENT,
+        crate::origin_commands::BATCH_EVENT
     ));
     out
 }

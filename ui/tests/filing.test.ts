@@ -5,6 +5,7 @@ import FilingActions from '../src/lib/components/FilingActions.svelte';
 import ConflictBanner from '../src/lib/components/ConflictBanner.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
 import { dispatchSyncEventForTests, resetSyncForTests } from '../src/lib/sync.svelte';
+import { DocumentEvents } from '../src/lib/document-session.svelte';
 import type { AmendmentView, ConflictView, Declaration, DraftView, FilingDeadline } from '../src/lib/bindings';
 
 type Call = { cmd: string; args: Record<string, unknown> };
@@ -208,7 +209,10 @@ describe('ConflictBanner and the worker', () => {
       if (cmd.startsWith('plugin:event')) return 0;
       throw { code: 'internal', message: cmd, field: null };
     });
-    render(ConflictBanner, { props: { draftId: 'd1', onresolved: () => {} } });
+    // The open draft's document session listens to the worker and tells the banner.
+    const events = new DocumentEvents('d1', { delay: 5 });
+    events.start();
+    render(ConflictBanner, { props: { draftId: 'd1', updates: events, onresolved: () => {} } });
     // The M receipt arrives first; the read-back has not compared yet.
     dispatchSyncEventForTests({ kind: 'receipt', client_seq_no: 'C1', draft_id: 'd1', seq_no: 'S1', code: 'M' });
     await new Promise((r) => setTimeout(r, 20));
@@ -217,6 +221,7 @@ describe('ConflictBanner and the worker', () => {
     open = conflictWith([{ field: 'head.conveyance_name', local: 'SITC DALIAN', server: 'COSCO TIANJIN' }]);
     dispatchSyncEventForTests({ kind: 'conflict', draft_id: 'd1', seq_no: 'S1' });
     expect(await screen.findByTestId('conflict-banner')).toBeTruthy();
+    events.stop();
   });
 });
 

@@ -7,7 +7,8 @@ import Editor from '../src/lib/components/Editor.svelte';
 import SyncPanel from '../src/lib/components/SyncPanel.svelte';
 import { setCodeLists } from '../src/lib/codes.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
-import { resetSyncForTests } from '../src/lib/sync.svelte';
+import { dispatchSyncEventForTests, listenerCountForTests, resetSyncForTests } from '../src/lib/sync.svelte';
+import { resetReferenceForTests, startReference } from '../src/lib/reference.svelte';
 import { currentRejections } from '../src/lib/receipts';
 import { FakeBackend, SAMPLE_CODE_LISTS } from '../harness/fake-backend';
 import type { DraftTimeline, OutboxEntryView, SyncStatus } from '../src/lib/bindings';
@@ -161,6 +162,57 @@ describe('sync UI', () => {
     expect(codes).toEqual(['L', 'E']);
     await user.click(document.querySelector('[data-testid="receipt-reason"][data-field="head.bill_no"]') as HTMLElement);
     await waitFor(() => expect((document.activeElement as HTMLElement).dataset.field).toBe('head.bill_no'));
+  });
+
+  it('listens to the worker once for the open draft: timeline, panels and status follow, until it closes', async () => {
+    const backend = new FakeBackend();
+    const view = backend.create('I');
+    const id = view.meta.id;
+    let released = false;
+    const asked: Record<string, number> = {};
+    mock(backend, (cmd, args) => {
+      asked[cmd] = (asked[cmd] ?? 0) + 1;
+      if (cmd === 'draft_receipts') {
+        return released
+          ? { outbox: [entry({ draft_id: id })], receipts: [{ ...REJECTED.receipts[0], code: 'P', message_zh: '放行', reasons: [] }] }
+          : { outbox: [], receipts: [] };
+      }
+      if (cmd === 'filing_deadline') return null;
+      if (cmd === 'draft_amendments') return [];
+      if (cmd === 'draft_conflicts') return [];
+      if (cmd === 'get_declaration' && released) {
+        return backend.handle(cmd, args).then((v) => {
+          const dv = v as { meta: Record<string, unknown> };
+          return { ...dv, meta: { ...dv.meta, status: 'released' } };
+        });
+      }
+      return undefined;
+    });
+    // The reference cache listens once per app (the tax panel starts it): not the draft's.
+    resetReferenceForTests();
+    startReference();
+    const before = listenerCountForTests();
+    const { unmount } = render(Editor, { props: { id, onback: () => {}, autosaveDelay: 20 } });
+    await screen.findByTestId('declare');
+    await waitFor(() => expect(asked.draft_conflicts).toBe(1));
+    expect(listenerCountForTests()).toBe(before + 1);
+    expect(asked.draft_receipts).toBe(1);
+    expect(asked.filing_deadline).toBe(1);
+
+    // A burst for this draft, and one for another: one reload of each panel and of the status.
+    released = true;
+    dispatchSyncEventForTests({ kind: 'entry', outbox_seq: 1, draft_id: id, client_seq_no: 'C1', state: 'done', attempts: 1, next_attempt_at: null, error: null });
+    dispatchSyncEventForTests({ kind: 'receipt', client_seq_no: 'C1', draft_id: id, seq_no: 'S1', code: 'P' });
+    dispatchSyncEventForTests({ kind: 'receipt', client_seq_no: 'C2', draft_id: 'another', seq_no: 'S2', code: 'P' });
+    await waitFor(() => expect(document.querySelector('[data-testid="receipt"][data-code="P"]')).toBeTruthy());
+    await waitFor(() => expect(document.querySelector('[data-testid="editor"] .status-badge.released')).toBeTruthy());
+    expect(await screen.findByTestId('filing-amend')).toBeTruthy();
+    expect(asked.draft_receipts).toBe(2);
+    expect(asked.filing_deadline).toBe(2);
+    expect(asked.draft_conflicts).toBe(2);
+
+    unmount();
+    expect(listenerCountForTests()).toBe(before);
   });
 
   it('lists the outbox: waiting to retry with the time, failed with the reason, and the message log', async () => {

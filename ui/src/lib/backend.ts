@@ -50,7 +50,7 @@ import type {
   EnterpriseRecord,
   VerifyResult,
 } from './bindings';
-import { ERROR_CODES } from './bindings';
+import { ERROR_CODES, EVENTS } from './bindings';
 
 /**
  * Error codes the UI translates (errors.* in the catalogs): every code the
@@ -191,7 +191,7 @@ export function messageLog(outboxSeq: number | null, limit: number): Promise<Log
 
 /** Subscribes to the worker's progress events; resolves to the unsubscribe function. */
 export function onSyncEvent(handler: (event: SyncEventPayload) => void): Promise<UnlistenFn> {
-  return listen<SyncEventPayload>('sync-event', (e) => handler(e.payload));
+  return listen<SyncEventPayload>(EVENTS.sync, (e) => handler(e.payload));
 }
 
 // --- Tax payment, guarantees, port fees (tax_commands.rs) ---
@@ -347,7 +347,7 @@ export function originBatch(ids: string[], print: boolean): Promise<BatchItem[]>
 }
 
 export function onOriginBatchProgress(handler: (progress: BatchProgress) => void): Promise<UnlistenFn> {
-  return listen<BatchProgress>('origin-batch-progress', (e) => handler(e.payload));
+  return listen<BatchProgress>(EVENTS.originBatch, (e) => handler(e.payload));
 }
 
 /** Verifies a certificate offline: QR text, or the path of an image or PDF. */

@@ -986,6 +986,16 @@ code: string | null, message: string | null, certificate_number: string | null, 
  */
 certified: CertifiedFields | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "offline", "protocol", "timeout", "worker_busy", "lease_error", "missing_glyph", "too_long", "bad_image", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "not_approved", "open_failed", "no_print_command", "print_failed", "nothing_to_pay"] as const;
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;
+/** Applications the clerk may still change. */
+export const EDITABLE_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["draft", "ready", "rejected"];
+/** Applications filed and not yet decided. */
+export const PENDING_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["queued", "sent", "accepted", "manual_review"];
+/** Most goods lines one declaration may carry (rule 8). */
+export const MAX_LINES = 50;
+/** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */
+export const DEFAULT_LEVY_RULES: readonly { tradeMode: string; ie: IeFlag | null; levyKind: string }[] = [{ tradeMode: "0214", ie: null, levyKind: "502" }, { tradeMode: "0615", ie: null, levyKind: "503" }, { tradeMode: "2025", ie: "I", levyKind: "789" }, { tradeMode: "2225", ie: "I", levyKind: "789" }, { tradeMode: "0320", ie: "I", levyKind: "501" }, { tradeMode: "3100", ie: "E", levyKind: "299" }];
+/** Tauri event names the app emits. */
+export const EVENTS = { sync: "sync-event", originBatch: "origin-batch-progress" } as const;

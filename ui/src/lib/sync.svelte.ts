@@ -1,6 +1,8 @@
 // Sync state shared by the header indicator, the sync panel and the editor:
 // the last status from the shell, kept fresh by the worker's events
-// ("sync-event"). Components subscribe to the raw events for their own lists.
+// ("sync-event"), and the app's one subscription to them, fanned out to
+// listeners. Screens subscribe for their own lists; an open document's
+// panels hear through its document session (document-session.svelte.ts).
 import { onSyncEvent, syncStatus } from './backend';
 import type { OnlineState, SyncEventPayload, SyncStatus } from './bindings';
 
@@ -85,6 +87,11 @@ export function resetSyncForTests(): void {
   listeners = [];
   state.status = null;
   state.error = null;
+}
+
+/** For tests: how many listeners are subscribed now. */
+export function listenerCountForTests(): number {
+  return listeners.length;
 }
 
 /** For tests: deliver an event as the worker would. */

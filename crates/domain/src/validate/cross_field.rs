@@ -16,18 +16,57 @@ use crate::declaration::{Charge, Declaration, GoodsLine, IeFlag, MAX_LINES};
 use crate::problem::Problem;
 use crate::rules::parse_decimal;
 
-/// The levy kind (征免性质) a trade mode implies, to pre-fill the field:
-/// `0214`→`502`, `0615`→`503`, import `2025`/`2225`→`789`, import
-/// `0320`→`501`, export `3100`→`299`.
+/// A trade mode's default levy kind: `ie_flag` `None` applies to imports
+/// and exports alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DefaultLevyRule {
+    pub trade_mode: &'static str,
+    pub ie_flag: Option<IeFlag>,
+    pub levy_kind: &'static str,
+}
+
+/// The levy kind (征免性质) each trade mode implies, to pre-fill the field
+/// (rule 6 of the declaration reference). The UI pre-fills from this same
+/// table, exported into its bindings.
+pub const DEFAULT_LEVY_RULES: &[DefaultLevyRule] = &[
+    DefaultLevyRule {
+        trade_mode: "0214",
+        ie_flag: None,
+        levy_kind: "502",
+    },
+    DefaultLevyRule {
+        trade_mode: "0615",
+        ie_flag: None,
+        levy_kind: "503",
+    },
+    DefaultLevyRule {
+        trade_mode: "2025",
+        ie_flag: Some(IeFlag::I),
+        levy_kind: "789",
+    },
+    DefaultLevyRule {
+        trade_mode: "2225",
+        ie_flag: Some(IeFlag::I),
+        levy_kind: "789",
+    },
+    DefaultLevyRule {
+        trade_mode: "0320",
+        ie_flag: Some(IeFlag::I),
+        levy_kind: "501",
+    },
+    DefaultLevyRule {
+        trade_mode: "3100",
+        ie_flag: Some(IeFlag::E),
+        levy_kind: "299",
+    },
+];
+
+/// The levy kind (征免性质) a trade mode implies ([`DEFAULT_LEVY_RULES`]).
 pub fn default_levy_kind(ie_flag: IeFlag, trade_mode: &str) -> Option<&'static str> {
-    match (ie_flag, trade_mode) {
-        (_, "0214") => Some("502"),
-        (_, "0615") => Some("503"),
-        (IeFlag::I, "2025" | "2225") => Some("789"),
-        (IeFlag::I, "0320") => Some("501"),
-        (IeFlag::E, "3100") => Some("299"),
-        _ => None,
-    }
+    DEFAULT_LEVY_RULES
+        .iter()
+        .find(|r| r.trade_mode == trade_mode && r.ie_flag.is_none_or(|f| f == ie_flag))
+        .map(|r| r.levy_kind)
 }
 
 /// The duty mode (征免方式) every line must have for a combination of trade

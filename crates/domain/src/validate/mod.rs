@@ -29,7 +29,7 @@ mod required;
 mod tests;
 
 pub use crate::rules::{parse_decimal, DecimalError, RuleInfo};
-pub use cross_field::{default_levy_kind, expected_duty_mode};
+pub use cross_field::{default_levy_kind, expected_duty_mode, DefaultLevyRule, DEFAULT_LEVY_RULES};
 
 use crate::code_list::CodeLists;
 use crate::declaration::{Declaration, FilingMode};
