@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use crate::message_log::{insert_log, LogEntry};
 use crate::receipts::{insert_receipt, NewReceipt, StoredReceipt};
-use crate::revisions::DocumentKind;
+use crate::revisions::{DocumentKind, StatusGuard};
 use crate::sql::now_ms;
 use crate::{Store, StoreError};
 
@@ -104,7 +104,7 @@ impl Store {
                     .await?;
                     // Sent, unless a receipt already said more.
                     tables
-                        .set_status(&mut tx, &document_id, SENT, &[QUEUED])
+                        .set_status(&mut tx, &document_id, SENT, StatusGuard::From(&[QUEUED]))
                         .await?;
                     if let Some(receipt) = receipt {
                         if let Some(stored) = insert_receipt(&mut tx, account, receipt, now).await?
@@ -149,7 +149,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     tables
-                        .set_status(&mut tx, &document_id, REJECTED, &[])
+                        .set_status(&mut tx, &document_id, REJECTED, StatusGuard::Any)
                         .await?;
                 }
             }

@@ -122,6 +122,18 @@ fn form_str(f: OriginForm) -> &'static str {
     }
 }
 
+/// The application's own list columns (form, title, source declaration).
+fn list_columns<'a>(
+    app: &'a OriginApplication,
+    title: &'a str,
+) -> [(&'static str, Option<&'a str>); 3] {
+    [
+        ("form", Some(form_str(app.form))),
+        ("title", Some(title)),
+        ("source_declaration", app.source_declaration.as_deref()),
+    ]
+}
+
 /// Saves `app` as a revision of application `id` with `status` (see
 /// [`DocumentTables::append`](crate::revisions::DocumentTables::append)),
 /// keeping the list row's own columns in step.
@@ -135,17 +147,12 @@ async fn append(
 ) -> Result<OriginMeta, StoreError> {
     let body = serde_json::to_string(app)?;
     let title = app.title();
-    let columns = [
-        ("form", Some(form_str(app.form))),
-        ("title", Some(title.as_str())),
-        ("source_declaration", app.source_declaration.as_deref()),
-    ];
     TABLES
         .append(
             conn,
             id,
             &app.client_seq_no,
-            &columns,
+            &list_columns(app, &title),
             &info.revision(&body, status),
             always,
         )
@@ -163,18 +170,13 @@ impl Store {
     ) -> Result<OriginMeta, StoreError> {
         let body = serde_json::to_string(app)?;
         let title = app.title();
-        let columns = [
-            ("form", Some(form_str(app.form))),
-            ("title", Some(title.as_str())),
-            ("source_declaration", app.source_declaration.as_deref()),
-        ];
         let mut tx = self.begin_write().await?;
         TABLES
             .create(
                 &mut tx,
                 id,
                 &app.client_seq_no,
-                &columns,
+                &list_columns(app, &title),
                 &info.revision(&body, info.status()),
                 now_ms(),
             )

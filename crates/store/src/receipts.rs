@@ -15,7 +15,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use uuid::Uuid;
 
-use crate::revisions::{find_document, DocumentKind};
+use crate::revisions::{find_document, DocumentKind, StatusGuard};
 use crate::settings::set_value;
 use crate::sql::{instant, now_ms, parse_uuid};
 use crate::{Store, StoreError};
@@ -248,7 +248,7 @@ pub(crate) async fn insert_receipt(
                 DocumentKind::OriginApplication => &[ApplicationStatus::Approved.as_str()],
             };
             kind.tables()
-                .set_status_unless(conn, &id_text, status, never_from)
+                .set_status(conn, &id_text, status, StatusGuard::NotFrom(never_from))
                 .await?;
         }
     }

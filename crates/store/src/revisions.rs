@@ -113,6 +113,16 @@ pub(crate) struct Appended {
     pub(crate) written: bool,
 }
 
+/// Which current statuses a status change may replace.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StatusGuard<'a> {
+    Any,
+    /// Only these (e.g. `queued` → `sent`, unless a receipt said more).
+    From(&'a [&'a str]),
+    /// Any but these (a status only a later step may leave, e.g. approved).
+    NotFrom(&'a [&'a str]),
+}
+
 /// One entry of a document's history, before the kind types its status.
 #[derive(Debug, Clone)]
 pub(crate) struct RevisionRow {
@@ -331,46 +341,26 @@ impl DocumentTables {
     }
 
     /// Sets the document's status without a revision (the document is
-    /// unchanged: the server said something of it). With `only_from`, only
-    /// when the status is one of those. Returns whether a row changed.
+    /// unchanged: the server said something of it), when its current status
+    /// passes `when`. Returns whether a row changed.
     pub(crate) async fn set_status(
         &self,
         conn: &mut SqliteConnection,
         id: &str,
         status: &str,
-        only_from: &[&str],
+        when: StatusGuard<'_>,
     ) -> Result<bool, StoreError> {
-        let guard = if only_from.is_empty() {
-            String::new()
-        } else {
-            format!(" AND status IN ({})", vec!["?"; only_from.len()].join(", "))
+        let (op, statuses) = match when {
+            StatusGuard::Any => ("", &[][..]),
+            StatusGuard::From(s) => ("IN", s),
+            StatusGuard::NotFrom(s) => ("NOT IN", s),
         };
-        let sql = format!(
-            "UPDATE {} SET status = ?, updated_at = ? WHERE id = ?{guard}",
-            self.list
-        );
-        let mut q = sqlx::query(&sql).bind(status).bind(now_ms()).bind(id);
-        for s in only_from {
-            q = q.bind(*s);
-        }
-        Ok(q.execute(&mut *conn).await?.rows_affected() > 0)
-    }
-
-    /// Sets the document's status without a revision unless it is one of
-    /// `never_from` (a status only a later step may leave, e.g. approved).
-    pub(crate) async fn set_status_unless(
-        &self,
-        conn: &mut SqliteConnection,
-        id: &str,
-        status: &str,
-        never_from: &[&str],
-    ) -> Result<bool, StoreError> {
-        let guard = if never_from.is_empty() {
+        let guard = if statuses.is_empty() {
             String::new()
         } else {
             format!(
-                " AND status NOT IN ({})",
-                vec!["?"; never_from.len()].join(", ")
+                " AND status {op} ({})",
+                vec!["?"; statuses.len()].join(", ")
             )
         };
         let sql = format!(
@@ -378,7 +368,7 @@ impl DocumentTables {
             self.list
         );
         let mut q = sqlx::query(&sql).bind(status).bind(now_ms()).bind(id);
-        for s in never_from {
+        for s in statuses {
             q = q.bind(*s);
         }
         Ok(q.execute(&mut *conn).await?.rows_affected() > 0)

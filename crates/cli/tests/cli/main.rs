@@ -3,6 +3,7 @@
 //! link of the whole dependency tree.
 
 mod commands;
+mod common;
 mod origin;
 mod tax;
 mod verify;

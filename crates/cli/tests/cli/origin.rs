@@ -4,44 +4,15 @@
 //! certificate is home, and the approved certificate saved as a PDF whose
 //! text carries its number.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use portdesk_testkit::MockProcess;
 
+use crate::common::*;
+
 /// The exporter of tests/fixtures/origin-e-valid.json, as on record.
 const EXPORTER: &str = "2102930001";
-const OPERATOR: &str = "op01";
-const PASSWORD: &str = "demo1234";
-
-fn fixture(name: &str) -> PathBuf {
-    portdesk_testkit::workspace()
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn portdesk(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portdesk"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("PORTDESK_CREDENTIALS", "memory")
-        .env("PORTDESK_PASSWORD", PASSWORD)
-        .env_remove("PORTDESK_SERVER")
-        .env_remove("PORTDESK_CUSTOMS_CODE")
-        .env_remove("PORTDESK_OPERATOR")
-        .output()
-        .expect("run portdesk")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Writes the exporter's record and sets it in `dir`.
 fn set_record(dir: &Path) {

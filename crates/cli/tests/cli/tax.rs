@@ -7,57 +7,23 @@
 //! The mock is the `mock-window` binary of the workspace, started by
 //! `portdesk-testkit`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use portdesk_store::Store;
 use portdesk_testkit::MockProcess;
+
+use crate::common::*;
 
 /// The consignor of tests/fixtures/declaration-valid.json; its tax
 /// insurance is seeded exhausted (2,000,000.00 of 2,000,000.00 used).
 const STEEL: &str = "2102930001";
 const EXHAUSTED: &str = "PICC-GTI-2026-2102-000187";
-const OPERATOR: &str = "op01";
-const PASSWORD: &str = "demo1234";
 const QUOTA_RULE: &str = "TAX-GUARANTEE-QUOTA";
 const QUOTA_FIELD: &str = "tax_payment.guarantee_no";
-
-fn workspace() -> PathBuf {
-    portdesk_testkit::workspace()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    workspace().join("tests/fixtures").join(name)
-}
 
 /// The mock with a quick review pace.
 fn start_mock() -> MockProcess {
     MockProcess::start(&["--review-pace-ms", "20"])
-}
-
-/// Runs `portdesk` on `data_dir` with secrets kept in memory (the password
-/// from the environment on every run, never the OS keyring).
-fn portdesk(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portdesk"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("PORTDESK_CREDENTIALS", "memory")
-        .env("PORTDESK_PASSWORD", PASSWORD)
-        .env_remove("PORTDESK_SERVER")
-        .env_remove("PORTDESK_CUSTOMS_CODE")
-        .env_remove("PORTDESK_OPERATOR")
-        .output()
-        .expect("run portdesk")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]
