@@ -23,7 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::ApiError;
-use crate::server::StartError;
+use crate::start_error::StartError;
 use crate::{db, AppState};
 
 /// Setting holding the sealing key (PKCS#8 PEM) when no file is given.

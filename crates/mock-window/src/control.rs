@@ -18,7 +18,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, JsonBody};
-use crate::server::save_clock;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -124,7 +123,7 @@ pub async fn advance_clock(
     state
         .clock
         .advance_ms(req.advance_secs.saturating_mul(1000));
-    save_clock(&state).await?;
+    crate::db::save_clock_offset(&state.db, state.clock.offset_ms()).await?;
     // Reviews that just fell due should not wait for the next poll.
     state.review_wakeup.notify_one();
     tracing::info!(advance_secs = req.advance_secs, "clock moved");

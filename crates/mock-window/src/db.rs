@@ -78,3 +78,11 @@ pub async fn next_counter(conn: &mut SqliteConnection, name: &str) -> Result<i64
     .fetch_one(conn)
     .await
 }
+
+/// Clock offset setting name: the moved clock survives a restart.
+pub const CLOCK_OFFSET: &str = "clock_offset_ms";
+
+/// Persists the clock offset (called when `/control/clock` moves it).
+pub async fn save_clock_offset(pool: &SqlitePool, offset_ms: i64) -> Result<(), sqlx::Error> {
+    set_setting(pool, CLOCK_OFFSET, &offset_ms.to_string()).await
+}

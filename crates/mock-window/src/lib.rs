@@ -36,8 +36,10 @@ pub mod reference;
 pub mod review;
 pub mod seed;
 pub mod server;
+pub mod start_error;
 pub mod state;
 
 pub use config::Config;
-pub use server::{serve, Server, StartError};
+pub use server::{serve, Server};
+pub use start_error::StartError;
 pub use state::AppState;

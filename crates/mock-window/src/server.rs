@@ -21,22 +21,8 @@ use tower::ServiceExt;
 use crate::clock::Clock;
 use crate::faults::{DropConnection, Faults};
 use crate::reference::ReferenceData;
+use crate::start_error::StartError;
 use crate::{app, certificates, db, review, seed, AppState, Config};
-
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Db(#[from] db::DbError),
-    #[error("cannot seed the database: {0}")]
-    Seed(#[from] sqlx::Error),
-    #[error("sealing key: {0}")]
-    SealKey(String),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-}
 
 /// A bound, ready server; [`serve`] runs it.
 pub struct Server {
@@ -45,9 +31,6 @@ pub struct Server {
     state: AppState,
     addr: SocketAddr,
 }
-
-/// Clock offset setting name: the moved clock survives a restart.
-const CLOCK_OFFSET: &str = "clock_offset_ms";
 
 impl Server {
     /// Opens the database, seeds it, builds the router and binds the socket.
@@ -60,7 +43,7 @@ impl Server {
         sqlx::query("DELETE FROM idempotency WHERE state = 'in_flight'")
             .execute(&pool)
             .await?;
-        let offset = db::setting(&pool, CLOCK_OFFSET)
+        let offset = db::setting(&pool, db::CLOCK_OFFSET)
             .await?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
@@ -106,16 +89,6 @@ impl Server {
     pub fn state(&self) -> &AppState {
         &self.state
     }
-}
-
-/// Persists the clock offset (called when `/control/clock` moves it).
-pub async fn save_clock(state: &AppState) -> Result<(), sqlx::Error> {
-    db::set_setting(
-        &state.db,
-        CLOCK_OFFSET,
-        &state.clock.offset_ms().to_string(),
-    )
-    .await
 }
 
 /// The error a connection's service returns to make hyper close it unanswered.
