@@ -18,9 +18,6 @@ use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
 use crate::error::ApiError;
-use crate::origin_commands::{
-    BatchItem, BatchProgress, ImageKind, OriginImages, OriginReason, OriginRefresh, VerifyResult,
-};
 use crate::sync::{AccountView, OnlineState, SyncEventPayload};
 use crate::sync_commands::{
     DraftTimeline, FailureView, FiledView, LogLineView, OutboxCountsView, OutboxEntryView,
@@ -42,6 +39,9 @@ use portdesk_drafts::tax::{
     PortFeesView, TaxPanelView,
 };
 use portdesk_store::{ApplicationStatus, OriginMeta, OriginRevisionMeta, StoredCertificate};
+use portdesk_workspace::certificates::{
+    BatchItem, BatchProgress, ImageKind, OriginImages, OriginReason, OriginRefresh, VerifyResult,
+};
 
 const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
 

@@ -8,15 +8,12 @@
 
 use portdesk_domain::origin::{EnterpriseRecord, OriginApplication, OriginForm};
 use portdesk_domain::{Problem, Purpose};
-use portdesk_drafts::certificates::{self, Images, Verification};
 use portdesk_drafts::origin::{OriginSaveResult, OriginView};
-use portdesk_seal::offline::KEY_CACHE_FILE;
-use portdesk_seal::SealError;
 use portdesk_store::{OriginMeta, OriginRevisionMeta};
-use portdesk_sync::origin as sync_origin;
-use serde::{Deserialize, Serialize};
+use portdesk_workspace::certificates::{
+    BatchItem, ImageKind, OriginImages, OriginRefresh, VerifyResult,
+};
 use tauri::{AppHandle, Emitter, Runtime, State};
-use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{document_id, ApiError};
@@ -26,114 +23,6 @@ type CmdResult<T> = Result<T, ApiError>;
 
 /// Tauri event of [`BatchProgress`].
 pub const BATCH_EVENT: &str = "origin-batch-progress";
-
-/// A rejection reason, as review gave it.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct OriginReason {
-    pub rule: String,
-    pub field: String,
-    pub message_zh: String,
-    pub message_en: String,
-}
-
-/// What asking the server about an application found.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct OriginRefresh {
-    pub meta: OriginMeta,
-    pub reasons: Vec<OriginReason>,
-}
-
-/// Which of the user's images are set.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct OriginImages {
-    pub seal: bool,
-    pub signature: bool,
-}
-
-/// Which user image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ImageKind {
-    /// The enterprise's seal (印章).
-    Seal,
-    /// The authorised signatory's signature (签名).
-    Signature,
-}
-
-impl From<ImageKind> for certificates::ImageKind {
-    fn from(k: ImageKind) -> Self {
-        match k {
-            ImageKind::Seal => certificates::ImageKind::Seal,
-            ImageKind::Signature => certificates::ImageKind::Signature,
-        }
-    }
-}
-
-impl From<Images> for OriginImages {
-    fn from(i: Images) -> Self {
-        OriginImages {
-            seal: i.seal,
-            signature: i.signature,
-        }
-    }
-}
-
-/// One certificate of a batch.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct BatchItem {
-    pub id: String,
-    /// The PDF written, when rendering worked.
-    pub path: Option<String>,
-    pub error: Option<ApiError>,
-}
-
-/// Progress of a batch, sent as [`BATCH_EVENT`] after each certificate.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct BatchProgress {
-    pub done: u32,
-    pub total: u32,
-}
-
-/// The outcome of a verification: valid with the certified claims, or why not.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct VerifyResult {
-    pub valid: bool,
-    /// Why not: a `SealError` code (`bad_signature`, `expired`, `unknown_key` …).
-    pub code: Option<String>,
-    pub message: Option<String>,
-    pub certificate_number: Option<String>,
-    pub form: Option<OriginForm>,
-    pub invoice_number: Option<String>,
-    pub invoice_date: Option<String>,
-    pub exporter_credit_code: Option<String>,
-    pub importing_country: Option<String>,
-    pub issue_date: Option<String>,
-    pub expiry_date: Option<String>,
-    pub key_id: Option<String>,
-    /// The full certified fields, when the certificate is one of this
-    /// database's (matched by number and digest).
-    pub certified: Option<portdesk_domain::origin::CertifiedFields>,
-}
-
-impl VerifyResult {
-    fn invalid(e: &SealError) -> Self {
-        VerifyResult {
-            valid: false,
-            code: Some(e.code().to_owned()),
-            message: Some(e.to_string()),
-            certificate_number: None,
-            form: None,
-            invoice_number: None,
-            invoice_date: None,
-            exporter_credit_code: None,
-            importing_country: None,
-            issue_date: None,
-            expiry_date: None,
-            key_id: None,
-            certified: None,
-        }
-    }
-}
 
 #[tauri::command]
 pub async fn origin_list(state: State<'_, AppState>) -> CmdResult<Vec<OriginMeta>> {
@@ -234,39 +123,7 @@ pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<
 /// approved, and caches the issuer's keys for offline verification.
 #[tauri::command]
 pub async fn origin_refresh(state: State<'_, AppState>, id: String) -> CmdResult<OriginRefresh> {
-    let id = document_id(&id)?;
-    let session = state.sync.session()?;
-    let store = state.origins.store();
-    let refreshed =
-        session
-            .authorized(|token| {
-                let session = &session;
-                async move {
-                    sync_origin::refresh_application(session.client(), store, &token, id).await
-                }
-            })
-            .await?;
-    let cache = state.data_dir.join(KEY_CACHE_FILE);
-    if refreshed.meta.certificate_number.is_some() {
-        // Keys rotate rarely; fetch them with each new certificate so the
-        // verify screen works offline for it.
-        if let Err(e) = sync_origin::fetch_published_keys(session.client(), store, &cache).await {
-            tracing::warn!(code = e.code(), "could not cache the issuer's keys");
-        }
-    }
-    Ok(OriginRefresh {
-        meta: refreshed.meta,
-        reasons: refreshed
-            .reasons
-            .into_iter()
-            .map(|r| OriginReason {
-                rule: r.rule,
-                field: r.field,
-                message_zh: r.message_zh,
-                message_en: r.message_en,
-            })
-            .collect(),
-    })
+    state.refresh_origin(document_id(&id)?).await
 }
 
 /// Renders the certificate of application `id` to
@@ -308,57 +165,24 @@ pub async fn origin_batch<R: Runtime>(
     ids: Vec<String>,
     print: bool,
 ) -> CmdResult<Vec<BatchItem>> {
-    let parsed = ids
+    let ids = ids
         .iter()
         .map(|raw| document_id(raw))
         .collect::<CmdResult<Vec<_>>>()?;
-    let done = state
-        .certificates
-        .batch(&parsed, print, |done, total| {
-            if let Err(e) = app.emit(BATCH_EVENT, &BatchProgress { done, total }) {
+    Ok(state
+        .batch_certificates(&ids, print, |progress| {
+            if let Err(e) = app.emit(BATCH_EVENT, &progress) {
                 tracing::warn!(error = %e, "cannot emit batch progress");
             }
         })
-        .await;
-    Ok(done
-        .into_iter()
-        .map(|(id, result)| match result {
-            Ok(path) => BatchItem {
-                id: id.to_string(),
-                path: Some(path.display().to_string()),
-                error: None,
-            },
-            Err(e) => BatchItem {
-                id: id.to_string(),
-                path: None,
-                error: Some(e.into()),
-            },
-        })
-        .collect())
+        .await)
 }
 
 /// Verifies a certificate offline: `input` is the QR text, or the path of
 /// an image of the code or of the PDF. Keys: the cached published ones.
 #[tauri::command]
 pub async fn origin_verify(state: State<'_, AppState>, input: String) -> CmdResult<VerifyResult> {
-    Ok(match state.certificates.verify(&input).await? {
-        Verification::Invalid(e) => VerifyResult::invalid(&e),
-        Verification::Valid { seal, certified } => VerifyResult {
-            valid: true,
-            code: None,
-            message: None,
-            certificate_number: Some(seal.certificate_number),
-            form: Some(seal.form),
-            invoice_number: Some(seal.invoice_number),
-            invoice_date: Some(seal.invoice_date.format("%Y-%m-%d").to_string()),
-            exporter_credit_code: Some(seal.exporter_credit_code),
-            importing_country: Some(seal.importing_country),
-            issue_date: Some(seal.issue_date.format("%Y-%m-%d").to_string()),
-            expiry_date: Some(seal.expiry_date.format("%Y-%m-%d").to_string()),
-            key_id: Some(seal.key_id),
-            certified,
-        },
-    })
+    Ok(state.certificates.verify(&input).await?.into())
 }
 
 /// Which of the seal and signature images are set.
@@ -505,7 +329,7 @@ mod tests {
         // one is not (and says why).
         let key = portdesk_seal::SealKey::from_seed([7; 32]);
         std::fs::write(
-            h.data.path().join(super::KEY_CACHE_FILE),
+            h.data.path().join(portdesk_seal::offline::KEY_CACHE_FILE),
             format!("[{}]", key.public().to_json()),
         )
         .unwrap();

@@ -104,17 +104,7 @@ pub async fn enterprise_profile(state: State<'_, AppState>) -> CmdResult<Option<
 /// cache stays as it was.
 #[tauri::command]
 pub async fn refresh_reference(state: State<'_, AppState>) -> CmdResult<ReferenceRefresh> {
-    let session = state.sync.session()?;
-    let store = state.drafts.store();
-    let refreshed = session
-        .authorized(|token| {
-            let session = &session;
-            async move {
-                reference::refresh_all(session.client(), store, session.account(), &token).await
-            }
-        })
-        .await?;
-    Ok(refreshed.into())
+    Ok(state.refresh_reference().await?.into())
 }
 
 /// The cached port fee catalogue, filtered by `query` (every term must match).
@@ -191,18 +181,7 @@ pub async fn duty_payment(state: State<'_, AppState>, id: String) -> CmdResult<D
 #[tauri::command]
 pub async fn pay_duties(state: State<'_, AppState>, id: String) -> CmdResult<DutyPayment> {
     let id = document_id(&id)?;
-    state.drafts.tax_choice(id).await?;
-    let session = state.sync.session()?;
-    let store = state.drafts.store();
-    // The stored idempotency key keeps a retried payment one payment.
-    let paid = session
-        .authorized(|token| {
-            let session = &session;
-            async move {
-                reference::pay_duties(session.client(), store, session.account(), &token, id).await
-            }
-        })
-        .await?;
+    let paid = state.pay_duties(id).await?;
     paid.map(DutyPayment::from).ok_or_else(|| {
         ApiError::new(
             "nothing_to_pay",

@@ -9,9 +9,14 @@
 //!   library's errors.
 //! - `sync.rs`: [`sync::SyncService`], the logged-in account's session,
 //!   its worker task, and the events the UI reads.
+//! - `certificates.rs`: certificates of origin as the UI sees them
+//!   (refresh from the server, batches, verification results, images).
+//! - `tax.rs`: reference data and duty payment through the session.
 
+pub mod certificates;
 pub mod error;
 pub mod sync;
+pub mod tax;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
