@@ -455,6 +455,17 @@ async fn open_workspace(data_dir: Option<PathBuf>) -> anyhow::Result<Workspace> 
     Workspace::open(&dir).await.map_err(anyhow::Error::msg)
 }
 
+/// [`open_workspace`] with secrets in `creds` (the CLI's `--credentials`).
+async fn open_workspace_with(
+    data_dir: Option<PathBuf>,
+    creds: std::sync::Arc<dyn portdesk_sync::CredentialStore>,
+) -> anyhow::Result<Workspace> {
+    let dir = resolve_data_dir(data_dir)?;
+    Workspace::open_with(&dir, Some(creds))
+        .await
+        .map_err(anyhow::Error::msg)
+}
+
 async fn open_drafts(data_dir: Option<PathBuf>) -> anyhow::Result<Drafts> {
     Ok(open_workspace(data_dir).await?.drafts)
 }

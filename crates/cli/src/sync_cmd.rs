@@ -12,11 +12,11 @@ use anyhow::Context;
 use portdesk_domain::guarantee::TaxPaymentChoice;
 use portdesk_drafts::interchange::read_declarations;
 use portdesk_sync::{
-    remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
-    Secret, SecretKind, SyncConfig, SyncEvent, Worker,
+    remembered_account, Account, CredentialStore, KeyringStore, MemoryStore, Secret, SecretKind,
+    SyncConfig, SyncEvent, Worker,
 };
 
-use crate::{open_drafts, AccountArgs, CredArgs, CredKind, OptAccountArgs};
+use crate::{open_drafts, open_workspace_with, AccountArgs, CredArgs, CredKind, OptAccountArgs};
 
 /// Environment variable with the password, for scripts (`--password-stdin`
 /// is preferred: the environment of a process can be read by its owner).
@@ -53,47 +53,35 @@ pub async fn login(
     password_stdin: bool,
     creds: CredArgs,
 ) -> anyhow::Result<ExitCode> {
-    let drafts = open_drafts(data_dir).await?;
-    let store = drafts.store();
-    let account = Account::new(&args.server, &args.customs_code, &args.operator);
     let password = read_password(password_stdin)?
         .with_context(|| format!("no password: use --password-stdin or ${PASSWORD_ENV}"))?;
-    let client = portdesk_sync::client::Client::new(&account.server, Duration::from_secs(30));
-    let token = portdesk_sync::login(&client, store, &account, &password)
-        .await
-        .map_err(fail)?;
-    let creds = credential_store(&creds)?;
-    creds
-        .set(&account, SecretKind::Password, &password)
-        .map_err(fail)?;
-    creds
-        .set(&account, SecretKind::Token, &token)
-        .map_err(fail)?;
-    remember_account(store, Some(&account))
+    let workspace = open_workspace_with(data_dir, credential_store(&creds)?).await?;
+    let account = Account::new(&args.server, &args.customs_code, &args.operator);
+    // The app's login, without its background worker: `sync` delivers.
+    workspace
+        .sync
+        .sign_in(account.clone(), password)
         .await
         .map_err(fail)?;
     // Guarantees and enterprise profile for the offline tax check of
     // `file` (as the app refreshes after login). Not fatal: without them
     // filing sends the choice unchecked and the server decides.
-    if let Err(e) = portdesk_sync::reference::refresh_all(&client, store, &account, &token).await {
-        eprintln!("portdesk: reference data not refreshed: [{}] {e}", e.code());
+    if let Err(e) = workspace.refresh_reference().await {
+        eprintln!(
+            "portdesk: reference data not refreshed: [{}] {}",
+            e.code, e.message
+        );
     }
     println!("logged in\t{}", account.key());
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn logout(data_dir: Option<PathBuf>, creds: CredArgs) -> anyhow::Result<ExitCode> {
-    let drafts = open_drafts(data_dir).await?;
-    let store = drafts.store();
-    let Some(account) = remembered_account(store).await.map_err(fail)? else {
-        println!("not logged in");
-        return Ok(ExitCode::SUCCESS);
-    };
-    let creds = credential_store(&creds)?;
-    creds.delete(&account, SecretKind::Password).map_err(fail)?;
-    creds.delete(&account, SecretKind::Token).map_err(fail)?;
-    remember_account(store, None).await.map_err(fail)?;
-    println!("logged out\t{}", account.key());
+    let workspace = open_workspace_with(data_dir, credential_store(&creds)?).await?;
+    match workspace.sync.sign_out().await.map_err(fail)? {
+        Some(account) => println!("logged out\t{}", account.key()),
+        None => println!("not logged in"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,6 +25,7 @@ use portdesk_drafts::certificates::Certificates;
 use portdesk_drafts::origin::OriginDrafts;
 use portdesk_drafts::{load_code_lists, Drafts, DB_FILE};
 use portdesk_store::Store;
+use portdesk_sync::CredentialStore;
 
 pub use error::{document_id, ApiError};
 
@@ -48,6 +49,15 @@ impl Workspace {
     /// (`PORTDESK_CREDENTIALS`, `PORTDESK_SERVER_URL`). Errors name the
     /// folder or file.
     pub async fn open(data_dir: &Path) -> Result<Workspace, String> {
+        Workspace::open_with(data_dir, None).await
+    }
+
+    /// [`Workspace::open`] with secrets kept in `credentials` instead of
+    /// the store the environment names (the CLI's `--credentials`).
+    pub async fn open_with(
+        data_dir: &Path,
+        credentials: Option<Arc<dyn CredentialStore>>,
+    ) -> Result<Workspace, String> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| format!("cannot create data dir {}: {e}", data_dir.display()))?;
         let db_path = data_dir.join(DB_FILE);
@@ -57,7 +67,14 @@ impl Workspace {
         let lists = Arc::new(load_code_lists(data_dir));
         let origins = OriginDrafts::new(store.clone(), lists.clone());
         Ok(Workspace {
-            sync: sync::SyncService::from_env(store.clone()),
+            sync: match credentials {
+                Some(creds) => sync::SyncService::new(
+                    store.clone(),
+                    creds,
+                    sync::DEFAULT_SERVER_URL.to_owned(),
+                ),
+                None => sync::SyncService::from_env(store.clone()),
+            },
             certificates: Certificates::new(origins.clone(), lists.clone(), data_dir.to_owned()),
             origins,
             drafts: Drafts::new(store, lists),

@@ -369,6 +369,15 @@ impl SyncService {
     /// Logs in, keeps the password and token in the keyring only, remembers
     /// the account (no secret) in the database and starts the worker.
     pub async fn login(&self, account: Account, password: Secret) -> Result<(), SyncError> {
+        let session = self.sign_in(account, password).await?;
+        self.start_worker(session);
+        Ok(())
+    }
+
+    /// [`SyncService::login`] without starting the worker (the CLI, which
+    /// syncs only when asked): the same login, keyring and remembered
+    /// account. Returns the session.
+    pub async fn sign_in(&self, account: Account, password: Secret) -> Result<Session, SyncError> {
         let session = self.new_session(account.clone());
         let token =
             portdesk_sync::login(session.client(), &self.store, &account, &password).await?;
@@ -383,8 +392,7 @@ impl SyncService {
             inner.session = Some(session.clone());
             inner.last_error = None;
         }
-        self.start_worker(session);
-        Ok(())
+        Ok(session)
     }
 
     /// Stops the worker and deletes the secrets. When the keyring refuses,
@@ -392,8 +400,21 @@ impl SyncService {
     /// behind silently.
     pub async fn logout(&self) -> Result<(), SyncError> {
         self.stop_worker();
-        let Some(account) = self.account() else {
-            return Ok(());
+        self.sign_out().await?;
+        self.emit_state();
+        Ok(())
+    }
+
+    /// Deletes the secrets of the signed-in account (or of the one the
+    /// database remembers, when this process never restored it) and
+    /// forgets it; returns it (`None`: nobody was signed in).
+    pub async fn sign_out(&self) -> Result<Option<Account>, SyncError> {
+        let account = match self.account() {
+            Some(a) => a,
+            None => match remembered_account(&self.store).await? {
+                Some(a) => a,
+                None => return Ok(None),
+            },
         };
         self.creds.delete(&account, SecretKind::Password)?;
         self.creds.delete(&account, SecretKind::Token)?;
@@ -403,8 +424,7 @@ impl SyncService {
             inner.session = None;
             inner.last_error = None;
         }
-        self.emit_state();
-        Ok(())
+        Ok(Some(account))
     }
 
     fn stop_worker(&self) {
