@@ -11,6 +11,7 @@ pub mod draft;
 pub mod guarantee;
 pub mod origin;
 pub mod paperless;
+pub mod port_fees;
 pub mod problem;
 pub mod rules;
 pub mod schema;

@@ -171,25 +171,13 @@ fn money(d: Decimal) -> String {
     d.to_string()
 }
 
-/// Number of 20-foot and 40-foot (incl. 45-foot) containers of `d`, by the
-/// first character of the ISO 6346 size-type code.
-pub fn container_counts(d: &Declaration) -> (u32, u32) {
-    let mut out = (0, 0);
-    for c in &d.containers {
-        match c.size_type.trim().chars().next() {
-            Some('2') => out.0 += 1,
-            Some('4') | Some('L') | Some('l') => out.1 += 1,
-            _ => {}
-        }
-    }
-    out
-}
+pub use portdesk_domain::port_fees::container_counts;
 
 /// Estimates the published fees of `port_code` for `boxes_20` and
 /// `boxes_40` laden containers and `storage_days` days of storage after the
-/// free time. Per-box fees count each box of their size (`per 20' box`,
-/// `per 40' box`) or every box (`per box`); storage counts box-days; fees
-/// for empty boxes or by tonnage are listed as not estimated.
+/// free time, counted by the domain's rule
+/// ([`portdesk_domain::port_fees::fee_quantity`]); fees it does not count
+/// are listed as not estimated.
 pub fn estimate_port_fees(
     fees: &[PortFee],
     port_code: &str,
@@ -202,17 +190,13 @@ pub fn estimate_port_fees(
     let mut not_estimated = Vec::new();
     let mut total = Decimal::ZERO;
     for f in fees.iter().filter(|f| f.port_code == port_code) {
-        let unit = f.unit_en.trim();
-        let empty = f.service_en.to_ascii_lowercase().contains("empty");
-        let quantity = match unit {
-            _ if empty => None,
-            "per box" => Some(boxes_20 + boxes_40),
-            "per 20' box" => Some(boxes_20),
-            "per 40' box" => Some(boxes_40),
-            "per 20' box per day" => Some(boxes_20 * storage_days),
-            "per 40' box per day" => Some(boxes_40 * storage_days),
-            _ => None,
-        };
+        let quantity = portdesk_domain::port_fees::fee_quantity(
+            &f.unit_en,
+            &f.service_en,
+            boxes_20,
+            boxes_40,
+            storage_days,
+        );
         match quantity {
             Some(q) => {
                 let amount = f.price * Decimal::from(q);
