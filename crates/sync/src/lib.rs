@@ -8,6 +8,8 @@
 //!   one) and [`MemoryStore`] (tests, `PORTDESK_CREDENTIALS=memory`).
 //! - `client.rs`: the one HTTP client (reqwest), every request and its log
 //!   lines, and how an answer is classified.
+//! - `transport.rs`: [`Transport`], how the worker reaches the Single
+//!   Window (HTTP today, the exchange folders next).
 //! - `session.rs`: [`Session`], an account's token and the one re-login
 //!   rule, shared by the worker and the app's other requests.
 //! - `worker.rs`: [`Worker`], the loop; [`SyncEvent`] for progress.
@@ -27,6 +29,7 @@ pub mod origin;
 pub mod reference;
 pub mod secret;
 pub mod session;
+pub mod transport;
 pub mod worker;
 
 pub use credentials::{Account, CredentialStore, KeyringStore, MemoryStore, SecretKind};
@@ -34,6 +37,7 @@ pub use error::{SyncError, ERROR_CODES};
 pub use lease::WorkerLease;
 pub use secret::Secret;
 pub use session::{login, Session};
+pub use transport::Transport;
 pub use worker::{
     backoff_delay, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker, FINAL_RECEIPT_CODES,
 };

@@ -28,7 +28,7 @@ impl Worker {
         let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
         let mut tasks = JoinSet::new();
         for entry in entries {
-            let client = self.client.clone();
+            let transport = self.transport.clone();
             let token = token.clone();
             let permits = permits.clone();
             tasks.spawn(async move {
@@ -36,7 +36,7 @@ impl Worker {
                     .acquire_owned()
                     .await
                     .expect("semaphore never closed");
-                let (result, line) = client.send_entry(&entry, &token).await;
+                let (result, line) = transport.send_entry(&entry, &token).await;
                 (entry, result, line)
             });
         }

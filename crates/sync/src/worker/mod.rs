@@ -43,11 +43,11 @@ use portdesk_store::{EntryState, OutboxCounts, Store};
 use rand::Rng;
 use uuid::Uuid;
 
-use crate::client::Client;
 use crate::credentials::{Account, CredentialStore};
 use crate::lease::WorkerLease;
 use crate::secret::Secret;
 use crate::session::Session;
+use crate::transport::Transport;
 use crate::SyncError;
 
 /// Receipt codes after which a filing expects no more receipts without a
@@ -150,7 +150,8 @@ pub struct SyncSummary {
 /// The outbox worker of one account.
 pub struct Worker {
     store: Store,
-    client: Client,
+    /// How entries, receipts and read-backs travel (HTTP today).
+    transport: Arc<dyn Transport>,
     /// The account's token and its one re-login rule, shared with the app.
     session: Session,
     account: Account,
@@ -180,8 +181,20 @@ impl Worker {
     /// A worker of `session`'s account, sharing its token (the app's
     /// features and the worker log in again once, together).
     pub fn with_session(session: Session, config: SyncConfig) -> Self {
+        let http = Arc::new(session.client().clone());
+        Worker::with_transport(session, http, config)
+    }
+
+    /// A worker delivering through `transport` instead of the session's
+    /// HTTP client (the exchange folders); logins and certificates still go
+    /// through the session.
+    pub fn with_transport(
+        session: Session,
+        transport: Arc<dyn Transport>,
+        config: SyncConfig,
+    ) -> Self {
         Worker {
-            client: session.client().clone(),
+            transport,
             store: session.store().clone(),
             account: session.account().clone(),
             session,
@@ -410,7 +423,7 @@ impl Worker {
             .store
             .receipt_cursor(&self.account.enterprise_key())
             .await?;
-        let (result, _) = self.client.receipts(&token, &since, 1).await;
+        let (result, _) = self.transport.receipts(&token, &since, 1).await;
         match result {
             Ok(_) => {
                 tracing::info!("server answers again; resuming");

@@ -91,7 +91,7 @@ impl Worker {
             });
         };
         let seq_no = check.seq_no.as_str();
-        let (result, log) = self.client.get_filing(&token, seq_no).await;
+        let (result, log) = self.transport.get_filing(&token, seq_no).await;
         self.store.append_log(&log).await?;
         let answer = match result {
             Ok(a) => a,

@@ -22,7 +22,7 @@ impl Worker {
                 return Ok(());
             };
             let since = self.store.receipt_cursor(&key).await?;
-            let (result, log) = self.client.receipts(&token, &since, 500).await;
+            let (result, log) = self.transport.receipts(&token, &since, 500).await;
             self.store.append_log(&log).await?;
             let answer = match result {
                 Ok(a) => a,
@@ -104,7 +104,10 @@ impl Worker {
             let Some(token) = self.token.clone().filter(|_| self.online) else {
                 return Ok(());
             };
-            match crate::origin::refresh_application(&self.client, &self.store, &token, id).await {
+            // Certificates travel over the HTTP API whatever the transport.
+            match crate::origin::refresh_application(self.session.client(), &self.store, &token, id)
+                .await
+            {
                 Ok(r) => {
                     tracing::debug!(%id, status = r.meta.status.as_str(), "origin application refreshed")
                 }

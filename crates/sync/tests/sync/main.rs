@@ -12,3 +12,4 @@ mod offline;
 mod origin;
 mod secrets;
 mod session;
+mod transport;
