@@ -60,6 +60,23 @@ async fn find_seq_no(store: &Store, meta: &OriginMeta) -> Result<Option<String>,
     Ok(None)
 }
 
+/// The reasons of the latest `COO-E` receipt stored for `client_seq_no`.
+async fn rejection_reasons(
+    store: &Store,
+    client_seq_no: &str,
+) -> Result<Vec<RejectionReason>, SyncError> {
+    let receipts = store.receipts_for(client_seq_no).await?;
+    let Some(latest) = receipts.iter().rev().find(|r| r.receipt.code == "COO-E") else {
+        return Ok(Vec::new());
+    };
+    serde_json::from_str(&latest.receipt.reasons).map_err(|e| {
+        SyncError::Protocol(format!(
+            "reasons of receipt {}: {e}",
+            latest.receipt.server_id
+        ))
+    })
+}
+
 /// Local status of a filed application whose latest filing is not delivered
 /// (or whose server number is not known yet): from its latest outbox entry.
 fn status_from_outbox(state: EntryState) -> ApplicationStatus {
@@ -97,11 +114,14 @@ pub async fn refresh_application(
 ) -> Result<Refreshed, SyncError> {
     let (meta, _) = store.get_origin(id).await?;
     if meta.status == ApplicationStatus::Approved || !meta.status.is_pending() {
-        // Decided (or never filed): nothing the server can add.
-        return Ok(Refreshed {
-            meta,
-            reasons: Vec::new(),
-        });
+        // Decided (or never filed): nothing the server can add. A rejection
+        // may have been applied by its `COO-E` receipt (the worker stores
+        // receipts); its reasons came with that receipt.
+        let reasons = match meta.status {
+            ApplicationStatus::Rejected => rejection_reasons(store, &meta.client_seq_no).await?,
+            _ => Vec::new(),
+        };
+        return Ok(Refreshed { meta, reasons });
     }
     // Until the latest filing is delivered, the server knows only an older
     // one (a rejected application filed again): the outbox says more.

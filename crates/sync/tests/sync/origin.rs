@@ -320,6 +320,25 @@ async fn a_rejected_application_is_fixed_filed_again_and_approved() {
         first.reasons
     );
     assert_eq!(store.certificate(id).await.unwrap(), None);
+    // Once the worker has stored the COO-E receipt, asking again (no server
+    // call: the application is decided) still gives the reasons, from it.
+    let csn = app.client_seq_no.clone();
+    for _ in 0..400 {
+        let codes = store.receipts_for(&csn).await.unwrap();
+        if codes.iter().any(|r| r.receipt.code == "COO-E") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let again = refresh_application(&client(&mock.base), &store, &token, id)
+        .await
+        .unwrap();
+    assert_eq!(again.meta.status, ApplicationStatus::Rejected);
+    assert!(
+        again.reasons.iter().any(|r| r.rule == "COO-EXPORTER"),
+        "{:?}",
+        again.reasons
+    );
 
     // Rejected: editable again; fixed and filed under the same number.
     app.exporter.name = record().name_en;
