@@ -207,12 +207,10 @@ pub async fn sync(
     creds: CredArgs,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let dir = match data_dir {
-        Some(dir) => dir,
-        None => crate::default_data_dir()?,
-    };
-    let drafts = open_drafts(Some(dir.clone())).await?;
-    let store = drafts.store().clone();
+    let memory = creds.credentials == CredKind::Memory;
+    let creds = credential_store(&creds)?;
+    let workspace = open_workspace_with(data_dir, creds.clone()).await?;
+    let store = workspace.drafts.store().clone();
     let account = match (args.server, args.customs_code, args.operator) {
         (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
         (None, None, None) => remembered_account(&store).await.map_err(fail)?.context(
@@ -220,8 +218,6 @@ pub async fn sync(
         )?,
         _ => anyhow::bail!("pass all of --server, --customs-code, --operator, or none"),
     };
-    let memory = creds.credentials == CredKind::Memory;
-    let creds = credential_store(&creds)?;
     if memory {
         // Nothing persists in memory: the password comes with every run.
         let pw = read_password(false)?
@@ -235,8 +231,8 @@ pub async fn sync(
         receipt_poll: Duration::from_secs(1),
         ..SyncConfig::default()
     };
-    let server = account.server.clone();
-    let mut worker = Worker::new(store, account, creds, config);
+    let session = workspace.sync.session_for(account);
+    let mut worker = Worker::with_session(session.clone(), config);
     if verbose {
         worker = worker.on_event(Arc::new(|e: &SyncEvent| eprintln!("{e:?}")));
     }
@@ -270,11 +266,9 @@ pub async fn sync(
         .collect();
     println!("receipts\t{}", receipts.join("\t"));
     println!("awaiting receipts\t{}", s.awaiting_receipts);
-    print_rejections(drafts.store()).await?;
+    print_rejections(&store).await?;
     // The issuer keys, so `portdesk verify` works offline afterwards.
-    let cache = dir.join(portdesk_seal::offline::KEY_CACHE_FILE);
-    let client = portdesk_sync::client::Client::new(&server, Duration::from_secs(30));
-    match portdesk_sync::origin::fetch_published_keys(&client, drafts.store(), &cache).await {
+    match workspace.cache_issuer_keys(&session).await {
         Ok(n) => println!("issuer keys\t{n}"),
         Err(e) => eprintln!("portdesk: issuer keys not refreshed: [{}] {e}", e.code()),
     }

@@ -164,9 +164,7 @@ impl Workspace {
             .await?;
         if refreshed.meta.certificate_number.is_some() {
             // Keys rotate rarely; fetch them with each new certificate.
-            let cache = self.data_dir.join(KEY_CACHE_FILE);
-            if let Err(e) = sync_origin::fetch_published_keys(session.client(), store, &cache).await
-            {
+            if let Err(e) = self.cache_issuer_keys(&session).await {
                 tracing::warn!(code = e.code(), "could not cache the issuer's keys");
             }
         }
@@ -183,6 +181,17 @@ impl Workspace {
                 })
                 .collect(),
         })
+    }
+
+    /// Fetches the issuer's published keys into the data dir's key cache
+    /// (`seal-keys.json`), which offline verification trusts; returns how
+    /// many there are.
+    pub async fn cache_issuer_keys(
+        &self,
+        session: &portdesk_sync::Session,
+    ) -> Result<usize, portdesk_sync::SyncError> {
+        let cache = self.data_dir.join(KEY_CACHE_FILE);
+        sync_origin::fetch_published_keys(session.client(), session.store(), &cache).await
     }
 
     /// Renders (and with `print`, prints) each certificate, calling

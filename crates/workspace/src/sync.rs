@@ -271,6 +271,12 @@ impl SyncService {
             .ok_or_else(|| SyncError::NotLoggedIn("no account".to_owned()))
     }
 
+    /// A session of `account` over this service's store and credentials,
+    /// not signed in here (the CLI's `sync`, which names its account).
+    pub fn session_for(&self, account: Account) -> Session {
+        self.new_session(account)
+    }
+
     fn new_session(&self, account: Account) -> Session {
         Session::new(
             self.store.clone(),
