@@ -31,6 +31,22 @@ pub const REDACTED: &str = "<redacted>";
 /// computed from a server's number can overflow.
 pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(3600);
 
+/// The largest answer read, per kind: beyond it the answer is refused
+/// (a transient failure with the reason in the log), never read into
+/// memory. A hostile or broken server sending 50 MiB gets nowhere.
+pub mod max_answer {
+    /// A login's token answer.
+    pub const LOGIN: usize = 64 * 1024;
+    /// The answer to a filing, an amendment, a certificate application, or
+    /// a filing read back.
+    pub const FILING: usize = 1024 * 1024;
+    /// A page of receipts (at most 500).
+    pub const RECEIPT_PAGE: usize = 8 * 1024 * 1024;
+    /// Anything else: reference data (guarantees, enterprise profile, port
+    /// fees, code lists), a certificate, the issuer keys, a payment.
+    pub const OTHER: usize = 16 * 1024 * 1024;
+}
+
 /// A thin client of the Single Window API: the server's base URL and the
 /// per-request timeout over the process's one reqwest client.
 #[derive(Debug, Clone)]
@@ -85,6 +101,8 @@ pub struct Call<'a> {
     pub if_none_match: Option<&'a str>,
     /// The outbox entry the request delivers, for the log.
     pub outbox_seq: Option<i64>,
+    /// The largest answer read ([`max_answer`]).
+    pub max_answer: usize,
 }
 
 impl<'a> Call<'a> {
@@ -99,6 +117,7 @@ impl<'a> Call<'a> {
             idempotency_key: None,
             if_none_match: None,
             outbox_seq: None,
+            max_answer: max_answer::OTHER,
         }
     }
 
@@ -179,7 +198,7 @@ impl Client {
             logged,
         );
         sent.outbox_seq = call.outbox_seq;
-        let result = self.send(request).await;
+        let result = self.send(request, call.max_answer).await;
         let mut answered = answer_line(
             &method,
             call.path,
@@ -213,6 +232,7 @@ impl Client {
         };
         let call = Call {
             logged_body: Some(serde_json::to_string(&logged).unwrap_or_default()),
+            max_answer: max_answer::LOGIN,
             ..Call::post(path, None, serde_json::to_vec(&body).unwrap_or_default())
         };
         self.call(call, redact_token_answer).await
@@ -253,6 +273,7 @@ impl Client {
             method: Method::from_bytes(entry.method.as_bytes()).unwrap_or(Method::POST),
             idempotency_key: Some(entry.idempotency_key),
             outbox_seq: Some(entry.seq),
+            max_answer: max_answer::FILING,
             // The request line was logged when the entry was claimed.
             ..Call::post(&entry.path, Some(token), entry.body.clone())
         };
@@ -268,8 +289,11 @@ impl Client {
         seq_no: &str,
     ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
         let path = format!("/v1/declarations/{seq_no}");
-        self.call(Call::get(&path, Some(token)), |b| b.to_owned())
-            .await
+        let call = Call {
+            max_answer: max_answer::FILING,
+            ..Call::get(&path, Some(token))
+        };
+        self.call(call, |b| b.to_owned()).await
     }
 
     /// `GET /v1/receipts?since=&limit=`.
@@ -280,16 +304,26 @@ impl Client {
         limit: u32,
     ) -> (Result<Answer, TransportError>, Vec<LogEntry>) {
         let path = format!("/v1/receipts?since={since}&limit={limit}");
-        self.call(Call::get(&path, Some(token)), |b| b.to_owned())
-            .await
+        let call = Call {
+            max_answer: max_answer::RECEIPT_PAGE,
+            ..Call::get(&path, Some(token))
+        };
+        self.call(call, |b| b.to_owned()).await
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, TransportError> {
-        let response = request.send().await.map_err(transport_error)?;
+    /// Sends and reads the answer, at most `max` bytes of it: a declared
+    /// length over `max` is refused before reading, and a body that grows
+    /// past it is dropped mid-stream.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        max: usize,
+    ) -> Result<Answer, TransportError> {
+        let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
         let etag = response
@@ -297,11 +331,25 @@ impl Client {
             .get(ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response
-            .bytes()
+        let too_large = || {
+            TransportError::Dropped(format!(
+                "answer refused: larger than {max} bytes (HTTP {status})"
+            ))
+        };
+        if response.content_length().is_some_and(|n| n > max as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
             .map_err(|e| TransportError::Dropped(describe(&e)))?
-            .to_vec();
+        {
+            if body.len() + chunk.len() > max {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Answer {
             status,
             retry_after,

@@ -7,6 +7,7 @@ mod crash;
 mod faults;
 mod flows;
 mod guarantees;
+mod hostile;
 mod keyring;
 mod offline;
 mod origin;
