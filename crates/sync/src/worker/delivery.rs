@@ -20,7 +20,11 @@ impl Worker {
         let Some(token) = self.token.clone() else {
             return Ok(0);
         };
-        let entries = self.store.claim_due(Utc::now(), self.config.batch).await?;
+        let entries = self
+            .session
+            .store()
+            .claim_due(Utc::now(), self.config.batch)
+            .await?;
         if entries.is_empty() {
             return Ok(0);
         }
@@ -117,8 +121,9 @@ impl Worker {
             });
         }
         let receipts = self
-            .store
-            .record_outcomes(&self.account.enterprise_key(), &results)
+            .session
+            .store()
+            .record_outcomes(&self.session.account().enterprise_key(), &results)
             .await?;
         for e in &events {
             (self.sink)(e);

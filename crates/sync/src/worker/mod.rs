@@ -149,12 +149,10 @@ pub struct SyncSummary {
 
 /// The outbox worker of one account.
 pub struct Worker {
-    store: Store,
     /// How entries, receipts and read-backs travel (HTTP today).
     transport: Arc<dyn Transport>,
     /// The account's token and its one re-login rule, shared with the app.
     session: Session,
-    account: Account,
     config: SyncConfig,
     sink: EventSink,
     token: Option<Secret>,
@@ -195,8 +193,6 @@ impl Worker {
     ) -> Self {
         Worker {
             transport,
-            store: session.store().clone(),
-            account: session.account().clone(),
             session,
             config,
             sink: Arc::new(|_| {}),
@@ -229,17 +225,28 @@ impl Worker {
         let deadline = Instant::now() + timeout;
         self.start().await?;
         loop {
-            let counts = self.store.outbox_counts().await?;
+            let counts = self.session.store().outbox_counts().await?;
             if counts.pending() == 0 {
                 // Everything delivered: only receipts (and reading back
                 // filings they said changed) are missing, if any.
                 let awaiting = self
-                    .store
+                    .session
+                    .store()
                     .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                     .await?;
                 if awaiting == 0
-                    && self.store.next_conflict_check_at().await?.is_none()
-                    && self.store.origins_awaiting_certificate().await?.is_empty()
+                    && self
+                        .session
+                        .store()
+                        .next_conflict_check_at()
+                        .await?
+                        .is_none()
+                    && self
+                        .session
+                        .store()
+                        .origins_awaiting_certificate()
+                        .await?
+                        .is_empty()
                 {
                     return self.summary().await;
                 }
@@ -298,9 +305,10 @@ impl Worker {
 
     /// The state now.
     pub async fn summary(&self) -> Result<SyncSummary, SyncError> {
-        let counts = self.store.outbox_counts().await?;
+        let counts = self.session.store().outbox_counts().await?;
         let failed = self
-            .store
+            .session
+            .store()
             .outbox_entries()
             .await?
             .into_iter()
@@ -310,12 +318,13 @@ impl Worker {
         Ok(SyncSummary {
             counts,
             failed,
-            receipts: self.store.receipt_counts().await?,
+            receipts: self.session.store().receipt_counts().await?,
             awaiting_receipts: self
-                .store
+                .session
+                .store()
                 .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                 .await?,
-            conflict_checks: self.store.conflict_checks().await?.len() as u64,
+            conflict_checks: self.session.store().conflict_checks().await?.len() as u64,
         })
     }
 
@@ -323,10 +332,11 @@ impl Worker {
         if self.lease.is_none() {
             // Before touching `sending` entries: they may be another
             // worker's, in flight right now.
-            self.lease =
-                Some(WorkerLease::acquire(&self.store.path(), self.config.lease_wait).await?);
+            self.lease = Some(
+                WorkerLease::acquire(&self.session.store().path(), self.config.lease_wait).await?,
+            );
         }
-        let requeued = self.store.requeue_in_flight().await?;
+        let requeued = self.session.store().requeue_in_flight().await?;
         if requeued > 0 {
             tracing::info!(
                 requeued,
@@ -334,7 +344,7 @@ impl Worker {
             );
         }
         // Changed filings a previous run could not read back: try now.
-        let checks = self.store.conflict_checks_due_now().await?;
+        let checks = self.session.store().conflict_checks_due_now().await?;
         if checks > 0 {
             tracing::info!(checks, "changed filings still to be read back");
         }
@@ -379,8 +389,8 @@ impl Worker {
             .map(|t| self.config.receipt_poll.saturating_sub(t.elapsed()))
             .unwrap_or_default();
         let next_due = match (
-            self.store.next_due_at().await?,
-            self.store.next_conflict_check_at().await?,
+            self.session.store().next_due_at().await?,
+            self.session.store().next_conflict_check_at().await?,
         ) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -420,8 +430,9 @@ impl Worker {
     async fn probe(&mut self) -> Result<Duration, SyncError> {
         let token = self.token.clone().unwrap_or_else(|| Secret::new(""));
         let since = self
-            .store
-            .receipt_cursor(&self.account.enterprise_key())
+            .session
+            .store()
+            .receipt_cursor(&self.session.account().enterprise_key())
             .await?;
         let (result, _) = self.transport.receipts(&token, &since, 1).await;
         match result {
@@ -431,7 +442,7 @@ impl Worker {
                 self.pull_requested = true;
                 self.probe_failures = 0;
                 // Reads that failed while away are worth a try at once.
-                self.store.conflict_checks_due_now().await?;
+                self.session.store().conflict_checks_due_now().await?;
                 (self.sink)(&SyncEvent::Online);
                 Ok(Duration::ZERO)
             }

@@ -42,14 +42,14 @@ impl Worker {
     /// that fails is rescheduled in the database, with backoff when it was
     /// the server's fault, never guessed.
     pub(super) async fn run_conflict_checks(&mut self) -> Result<(), SyncError> {
-        for check in self.store.due_conflict_checks(Utc::now()).await? {
+        for check in self.session.store().due_conflict_checks(Utc::now()).await? {
             if !self.online || self.token.is_none() {
                 // Offline or logged out meanwhile: the rest stay due.
                 break;
             }
             match self.check_server_version(&check).await? {
                 ReadBack::Compared => {
-                    self.store.conflict_check_done(&check).await?;
+                    self.session.store().conflict_check_done(&check).await?;
                 }
                 ReadBack::Failed {
                     error,
@@ -69,7 +69,8 @@ impl Worker {
                         error,
                         "could not read the changed filing back; will try again"
                     );
-                    self.store
+                    self.session
+                        .store()
                         .conflict_check_failed(&check, next, &error, counts)
                         .await?;
                 }
@@ -92,7 +93,7 @@ impl Worker {
         };
         let seq_no = check.seq_no.as_str();
         let (result, log) = self.transport.get_filing(&token, seq_no).await;
-        self.store.append_log(&log).await?;
+        self.session.store().append_log(&log).await?;
         let answer = match result {
             Ok(a) => a,
             Err(TransportError::Offline(reason)) => {
@@ -137,18 +138,23 @@ impl Worker {
         };
         let draft_id = check.draft_id;
         let compared = async {
-            let Some(delivered) = self.store.last_delivered(draft_id).await? else {
+            let Some(delivered) = self.session.store().last_delivered(draft_id).await? else {
                 return Ok(());
             };
-            let base = self.store.revision(draft_id, delivered.revision).await?;
+            let base = self
+                .session
+                .store()
+                .revision(draft_id, delivered.revision)
+                .await?;
             if view.declaration == base {
                 return Ok(());
             }
-            let (_, current) = self.store.get_declaration(draft_id).await?;
+            let (_, current) = self.session.store().get_declaration(draft_id).await?;
             if view.declaration == current {
                 return Ok(());
             }
-            self.store
+            self.session
+                .store()
                 .record_conflict(draft_id, seq_no, delivered.revision, &view.declaration)
                 .await?;
             (self.sink)(&SyncEvent::Conflict {

@@ -16,14 +16,14 @@ impl Worker {
     pub(super) async fn pull_receipts(&mut self) -> Result<(), SyncError> {
         self.pull_requested = false;
         self.last_pull = Some(Instant::now());
-        let key = self.account.enterprise_key();
+        let key = self.session.account().enterprise_key();
         loop {
             let Some(token) = self.token.clone() else {
                 return Ok(());
             };
-            let since = self.store.receipt_cursor(&key).await?;
+            let since = self.session.store().receipt_cursor(&key).await?;
             let (result, log) = self.transport.receipts(&token, &since, 500).await;
-            self.store.append_log(&log).await?;
+            self.session.store().append_log(&log).await?;
             let answer = match result {
                 Ok(a) => a,
                 Err(TransportError::Offline(reason)) => {
@@ -68,7 +68,8 @@ impl Worker {
             };
             let receipts: Vec<NewReceipt> = page.receipts.iter().map(new_receipt).collect();
             let stored = self
-                .store
+                .session
+                .store()
                 .store_receipts(&key, &receipts, &page.next)
                 .await?;
             self.receipts_stored(&stored).await?;
@@ -100,13 +101,18 @@ impl Worker {
     /// no editor needs to be open for that. A fetch that fails is tried
     /// again next turn (the receipt that asks for it stays stored).
     pub(super) async fn fetch_approved_certificates(&mut self) -> Result<(), SyncError> {
-        for id in self.store.origins_awaiting_certificate().await? {
+        for id in self.session.store().origins_awaiting_certificate().await? {
             let Some(token) = self.token.clone().filter(|_| self.online) else {
                 return Ok(());
             };
             // Certificates travel over the HTTP API whatever the transport.
-            match crate::origin::refresh_application(self.session.client(), &self.store, &token, id)
-                .await
+            match crate::origin::refresh_application(
+                self.session.client(),
+                self.session.store(),
+                &token,
+                id,
+            )
+            .await
             {
                 Ok(r) => {
                     tracing::debug!(%id, status = r.meta.status.as_str(), "origin application refreshed")

@@ -86,16 +86,7 @@ async fn a_prechecked_application_is_approved_printed_and_verifies() {
     assert_eq!(e.code(), "invalid_input");
 
     // The worker delivers the entry like any other.
-    let account = Account::new(&mock.base, EXPORTER, OPERATOR);
-    let creds = Arc::new(MemoryStore::new());
-    creds
-        .set(&account, SecretKind::Password, &Secret::new(PASSWORD))
-        .unwrap();
-    let config = SyncConfig {
-        receipt_poll: Duration::from_millis(100),
-        ..SyncConfig::default()
-    };
-    let mut worker = Worker::new(store.clone(), account, creds, config);
+    let mut worker = exporter_worker(&store, &mock.base);
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let run = tokio::spawn(async move { worker.run(stop_rx).await });
 
@@ -249,13 +240,9 @@ async fn an_application_from_a_declaration_is_prefilled_and_not_filed_with_error
 }
 
 /// Runs the outbox worker of the exporter's account until `stop` is sent.
-fn start_worker(
-    store: &Store,
-    base: &str,
-) -> (
-    tokio::sync::watch::Sender<bool>,
-    tokio::task::JoinHandle<Result<(), portdesk_sync::SyncError>>,
-) {
+/// The exporter's outbox worker on `store` against the mock at `base`,
+/// its password in memory, receipts polled every 100 ms.
+fn exporter_worker(store: &Store, base: &str) -> Worker {
     let account = Account::new(base, EXPORTER, OPERATOR);
     let creds = Arc::new(MemoryStore::new());
     creds
@@ -265,7 +252,17 @@ fn start_worker(
         receipt_poll: Duration::from_millis(100),
         ..SyncConfig::default()
     };
-    let mut worker = Worker::new(store.clone(), account, creds, config);
+    Worker::new(store.clone(), account, creds, config)
+}
+
+fn start_worker(
+    store: &Store,
+    base: &str,
+) -> (
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<Result<(), portdesk_sync::SyncError>>,
+) {
+    let mut worker = exporter_worker(store, base);
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     (stop, tokio::spawn(async move { worker.run(stop_rx).await }))
 }
@@ -387,16 +384,7 @@ async fn the_worker_alone_brings_an_application_to_approved() {
     origins.save(id, &app, "autosave").await.unwrap();
     origins.file(id).await.unwrap();
 
-    let account = Account::new(&mock.base, EXPORTER, OPERATOR);
-    let creds = Arc::new(MemoryStore::new());
-    creds
-        .set(&account, SecretKind::Password, &Secret::new(PASSWORD))
-        .unwrap();
-    let config = SyncConfig {
-        receipt_poll: Duration::from_millis(100),
-        ..SyncConfig::default()
-    };
-    let mut worker = Worker::new(store.clone(), account, creds, config);
+    let mut worker = exporter_worker(&store, &mock.base);
     let summary = worker
         .run_until_idle(Duration::from_secs(60))
         .await
