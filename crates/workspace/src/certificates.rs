@@ -201,9 +201,8 @@ impl Workspace {
         &self,
         ids: &[Uuid],
         print: bool,
-        progress: impl FnMut(BatchProgress),
+        mut progress: impl FnMut(BatchProgress),
     ) -> Vec<BatchItem> {
-        let mut progress = progress;
         self.certificates
             .batch(ids, print, |done, total| {
                 progress(BatchProgress { done, total })

@@ -274,10 +274,6 @@ impl SyncService {
     /// A session of `account` over this service's store and credentials,
     /// not signed in here (the CLI's `sync`, which names its account).
     pub fn session_for(&self, account: Account) -> Session {
-        self.new_session(account)
-    }
-
-    fn new_session(&self, account: Account) -> Session {
         Session::new(
             self.store.clone(),
             account,
@@ -358,7 +354,7 @@ impl SyncService {
                 return;
             }
         };
-        let session = self.new_session(account.clone());
+        let session = self.session_for(account.clone());
         self.lock().session = Some(session.clone());
         match self.creds.get(&account, SecretKind::Password) {
             Ok(Some(_)) => self.start_worker(session),
@@ -384,7 +380,7 @@ impl SyncService {
     /// syncs only when asked): the same login, keyring and remembered
     /// account. Returns the session.
     pub async fn sign_in(&self, account: Account, password: Secret) -> Result<Session, SyncError> {
-        let session = self.new_session(account.clone());
+        let session = self.session_for(account.clone());
         let token =
             portdesk_sync::login(session.client(), &self.store, &account, &password).await?;
         // Another account may be running: stop it first.
@@ -526,57 +522,52 @@ mod tests {
         Store::open(&dir.path().join("portdesk.db")).await.unwrap()
     }
 
-    #[test]
-    fn a_locked_keyring_at_start_up_leaves_the_account_offline_with_a_clear_error() {
-        tokio::runtime::Runtime::new().unwrap().block_on(async {
-            let dir = tempfile::tempdir().unwrap();
-            let store = store(&dir).await;
-            let account = Account::new("http://127.0.0.1:1", "2102980567", "op01");
-            remember_account(&store, Some(&account)).await.unwrap();
-            let service =
-                SyncService::new(store, Arc::new(LockedKeyring), DEFAULT_SERVER_URL.into());
-            let seen = Arc::new(Mutex::new(Vec::new()));
-            let sink = seen.clone();
-            service.set_emitter(Arc::new(move |p| sink.lock().unwrap().push(p.clone())));
+    #[tokio::test]
+    async fn a_locked_keyring_at_start_up_leaves_the_account_offline_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let account = Account::new("http://127.0.0.1:1", "2102980567", "op01");
+        remember_account(&store, Some(&account)).await.unwrap();
+        let service = SyncService::new(store, Arc::new(LockedKeyring), DEFAULT_SERVER_URL.into());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        service.set_emitter(Arc::new(move |p| sink.lock().unwrap().push(p.clone())));
 
-            service.restore().await;
-            assert_eq!(service.account(), Some(account));
-            assert_eq!(service.online_state(), OnlineState::Offline);
-            assert_eq!(
-                service.last_error().map(|e| e.code),
-                Some("keyring_unavailable".to_owned())
-            );
-            // Other features asking for a token get the same clear error.
-            let err = service.token().await.unwrap_err();
-            assert_eq!(err.code(), "keyring_unavailable");
-            // Logging out cannot delete the secrets: it says so and keeps the
-            // account, so no secret is left behind silently.
-            assert_eq!(
-                service.logout().await.unwrap_err().code(),
-                "keyring_unavailable"
-            );
-            assert!(service.account().is_some());
-            // No worker ran, so nothing was emitted; kick is harmless.
-            service.kick();
-            assert!(seen.lock().unwrap().is_empty());
-        });
+        service.restore().await;
+        assert_eq!(service.account(), Some(account));
+        assert_eq!(service.online_state(), OnlineState::Offline);
+        assert_eq!(
+            service.last_error().map(|e| e.code),
+            Some("keyring_unavailable".to_owned())
+        );
+        // Other features asking for a token get the same clear error.
+        let err = service.token().await.unwrap_err();
+        assert_eq!(err.code(), "keyring_unavailable");
+        // Logging out cannot delete the secrets: it says so and keeps the
+        // account, so no secret is left behind silently.
+        assert_eq!(
+            service.logout().await.unwrap_err().code(),
+            "keyring_unavailable"
+        );
+        assert!(service.account().is_some());
+        // No worker ran, so nothing was emitted; kick is harmless.
+        service.kick();
+        assert!(seen.lock().unwrap().is_empty());
     }
 
-    #[test]
-    fn signed_out_service_has_no_token_and_uses_the_default_server() {
-        tokio::runtime::Runtime::new().unwrap().block_on(async {
-            let dir = tempfile::tempdir().unwrap();
-            let service = SyncService::new(
-                store(&dir).await,
-                Arc::new(MemoryStore::new()),
-                "http://example.test:9/".into(),
-            );
-            service.restore().await;
-            assert_eq!(service.online_state(), OnlineState::SignedOut);
-            assert_eq!(service.client().base(), "http://example.test:9");
-            assert_eq!(service.token().await.unwrap_err().code(), "not_logged_in");
-            service.logout().await.unwrap();
-        });
+    #[tokio::test]
+    async fn signed_out_service_has_no_token_and_uses_the_default_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = SyncService::new(
+            store(&dir).await,
+            Arc::new(MemoryStore::new()),
+            "http://example.test:9/".into(),
+        );
+        service.restore().await;
+        assert_eq!(service.online_state(), OnlineState::SignedOut);
+        assert_eq!(service.client().base(), "http://example.test:9");
+        assert_eq!(service.token().await.unwrap_err().code(), "not_logged_in");
+        service.logout().await.unwrap();
     }
 
     #[test]
