@@ -316,6 +316,7 @@ fn receipts_timeline_and_message_log_read_the_store() {
         status: None,
         retry_after_ms: None,
         body: String::new(),
+        truncated: None,
     };
     tauri::async_runtime::block_on(async {
         store

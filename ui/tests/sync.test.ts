@@ -231,7 +231,7 @@ describe('sync UI', () => {
       if (cmd === 'message_log') {
         logCalls.push(args);
         return [{ at: '2026-11-27T10:40:00Z', direction: 'response', method: 'POST', path: '/v1/declarations', outbox_seq: 3,
-          idempotency_key: null, status: 429, retry_after_ms: 2000, body: '{"code":"rate_limited"}' }];
+          idempotency_key: null, status: 429, retry_after_ms: 2000, body: '{"code":"rate_limited"}', seq: 1, body_size: null, body_sha256: null }];
       }
       return undefined;
     });
@@ -251,7 +251,7 @@ describe('sync UI', () => {
     expect(document.querySelector('[data-testid="log-line"]')?.textContent).toContain('429');
     // Filtering the log by entry asks the shell for that entry's lines.
     await user.click(within(retry).getByRole('button', { name: '报文' }));
-    await waitFor(() => expect(logCalls.at(-1)).toEqual({ outboxSeq: 3, limit: 300 }));
+    await waitFor(() => expect(logCalls.at(-1)).toEqual({ outboxSeq: 3, limit: 300, before: null }));
   });
 
   it('keeps only the latest filing’s rejection', () => {

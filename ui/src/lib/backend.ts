@@ -185,8 +185,9 @@ export function draftReceipts(id: string): Promise<DraftTimeline> {
   return call('draft_receipts', { id });
 }
 
-export function messageLog(outboxSeq: number | null, limit: number): Promise<LogLineView[]> {
-  return call('message_log', { outboxSeq, limit });
+/** A page of the message log, newest first: lines before `before` (a line's `seq`). */
+export function messageLog(outboxSeq: number | null, limit: number, before: number | null = null): Promise<LogLineView[]> {
+  return call('message_log', { outboxSeq, limit, before });
 }
 
 /** Subscribes to the worker's progress events; resolves to the unsubscribe function. */

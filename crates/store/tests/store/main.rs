@@ -4,6 +4,7 @@
 
 mod drafts;
 mod flows;
+mod message_log;
 mod origin;
 mod outbox;
 mod upgrade;

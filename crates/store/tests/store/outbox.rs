@@ -133,6 +133,7 @@ async fn filing_lifecycle() {
             status: Some(200),
             retry_after_ms: None,
             body: String::new(),
+            truncated: None,
         }])
         .await
         .unwrap();
