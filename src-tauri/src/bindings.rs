@@ -156,6 +156,7 @@ fn generate() -> String {
             codes.push(c);
         }
     }
+    codes.push(crate::sync::WORKER_RESTARTING);
     // Certificates of origin: printing, verifying, opening.
     for c in portdesk_drafts::certificates::ERROR_CODES
         .iter()

@@ -161,6 +161,8 @@ pub struct DraftTimeline {
 /// One line of the message log (审计日志), secrets already removed.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LogLineView {
+    /// Position in the log: pass it as `before` for the next page.
+    pub seq: i64,
     pub at: String,
     /// `request`, `response`, `error`.
     pub direction: String,
@@ -170,12 +172,19 @@ pub struct LogLineView {
     pub idempotency_key: Option<String>,
     pub status: Option<u16>,
     pub retry_after_ms: Option<i64>,
+    /// The whole body, or its start when `body_size` is set.
     pub body: String,
+    /// Set when the log kept only the start: bytes of the whole body …
+    pub body_size: Option<u64>,
+    /// … and its SHA-256 (hex).
+    pub body_sha256: Option<String>,
 }
 
-impl From<LogEntry> for LogLineView {
-    fn from(l: LogEntry) -> Self {
+impl From<(i64, LogEntry)> for LogLineView {
+    fn from((seq, l): (i64, LogEntry)) -> Self {
+        let (body_size, body_sha256) = l.truncated.map(|t| (t.size, t.sha256)).unzip();
         LogLineView {
+            seq,
             at: l.at.to_rfc3339(),
             direction: l.direction.as_str().to_owned(),
             method: l.method,
@@ -185,6 +194,8 @@ impl From<LogEntry> for LogLineView {
             status: l.status,
             retry_after_ms: l.retry_after_ms,
             body: l.body,
+            body_size,
+            body_sha256,
         }
     }
 }
@@ -252,7 +263,7 @@ pub async fn login(
             // Point the form at the field to fix.
             err.field = match err.code.as_str() {
                 "login_failed" => Some("password".to_owned()),
-                "offline" | "protocol" => Some("server".to_owned()),
+                "offline" | "protocol" | "insecure_server" => Some("server".to_owned()),
                 _ => None,
             };
             err
@@ -349,24 +360,21 @@ pub async fn draft_receipts(state: State<'_, AppState>, id: String) -> CmdResult
     })
 }
 
-/// The append-only message log, newest first, optionally of one entry.
+/// A page of the message log, newest first, optionally of one entry:
+/// lines before `before` (a line's `seq`; the newest when absent).
 #[tauri::command]
 pub async fn message_log(
     state: State<'_, AppState>,
     outbox_seq: Option<i64>,
+    before: Option<i64>,
     limit: Option<u32>,
 ) -> CmdResult<Vec<LogLineView>> {
-    let limit = limit.unwrap_or(200).clamp(1, 5000) as usize;
+    let limit = limit.unwrap_or(200).clamp(1, 5000);
     let lines = state
         .drafts
         .store()
-        .message_log(outbox_seq)
+        .message_log_page(outbox_seq, before, limit)
         .await
         .map_err(portdesk_drafts::DraftError::from)?;
-    Ok(lines
-        .into_iter()
-        .rev()
-        .take(limit)
-        .map(LogLineView::from)
-        .collect())
+    Ok(lines.into_iter().map(LogLineView::from).collect())
 }

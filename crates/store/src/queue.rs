@@ -195,9 +195,34 @@ impl Store {
         Ok(n)
     }
 
+    /// The worker crashed (panicked) with these entries in flight: counts
+    /// the crash against each entry found `sending`, and returns the seqs
+    /// of those that have now been in flight at `limit` crashes or more,
+    /// for the caller to set aside as failed. The others are requeued by
+    /// the next start, as after any stop with an unknown outcome.
+    pub async fn count_crash_of_sending(&self, limit: u32) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE outbox SET crashes = crashes + 1 WHERE state = 'sending'")
+            .execute(&mut *tx)
+            .await?;
+        let poisonous: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM outbox WHERE state = 'sending' AND crashes >= ? ORDER BY seq",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(poisonous)
+    }
+
     /// Takes up to `limit` entries due at `now` (oldest due first), marks
     /// them `sending`, counts the attempt and logs the requests, all in one
     /// transaction: an entry is never sent without its log line.
+    ///
+    /// An entry that was in flight when the worker crashed travels alone
+    /// until delivered: only then does a further crash say which entry it
+    /// was, and the innocent ones of the crashed batch are never blamed
+    /// again (see [`Store::count_crash_of_sending`]).
     pub async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -205,9 +230,17 @@ impl Store {
     ) -> Result<Vec<OutboxEntry>, StoreError> {
         let now_ms = now.timestamp_millis();
         let mut tx = self.begin_write().await?;
+        let suspect: Option<i64> = sqlx::query_scalar(
+            "SELECT seq FROM outbox WHERE state IN ('queued', 'retry_wait') \
+             AND next_attempt_at <= ? AND crashes > 0 ORDER BY next_attempt_at, seq LIMIT 1",
+        )
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let limit = if suspect.is_some() { 1 } else { limit };
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM outbox WHERE state IN ('queued', 'retry_wait') \
-             AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?"
+             AND next_attempt_at <= ? ORDER BY crashes > 0 DESC, next_attempt_at, seq LIMIT ?"
         );
         let rows = sqlx::query(&sql)
             .bind(now_ms)
@@ -239,6 +272,7 @@ impl Store {
                     status: None,
                     retry_after_ms: None,
                     body: String::from_utf8_lossy(&e.body).into_owned(),
+                    truncated: None,
                 },
             )
             .await?;

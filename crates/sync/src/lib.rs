@@ -39,7 +39,8 @@ pub use secret::Secret;
 pub use session::{login, Session};
 pub use transport::Transport;
 pub use worker::{
-    backoff_delay, EventSink, SyncConfig, SyncEvent, SyncSummary, Worker, FINAL_RECEIPT_CODES,
+    backoff_delay, EventSink, Supervisor, SyncConfig, SyncEvent, SyncSummary, Worker, CRASH_LIMIT,
+    FINAL_RECEIPT_CODES, WORKER_CRASHED,
 };
 
 /// `sync_state` key of the account last logged in (`server|code|operator`,

@@ -2,7 +2,7 @@
 //! a background task, and bearer tokens for the other features' requests.
 //!
 //! [`SyncService`] lives in `AppState`. It owns no rule: delivery, retries
-//! and receipts are `portdesk_sync::Worker`; secrets stay in the OS keyring
+//! and receipts are `portdesk_sync::Worker` under its `Supervisor`; secrets stay in the OS keyring
 //! (`KeyringStore`) and are never serialised to the UI. The worker's
 //! [`SyncEvent`]s are re-shaped into [`SyncEventPayload`] and handed to the
 //! emitter the shell installs (`app.emit("sync-event", …)`).
@@ -19,7 +19,7 @@ use portdesk_sync::client::Client;
 use portdesk_sync::Session;
 use portdesk_sync::{
     remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
-    Secret, SecretKind, SyncConfig, SyncError, SyncEvent, Worker,
+    Secret, SecretKind, Supervisor, SyncConfig, SyncError, SyncEvent,
 };
 use serde::Serialize;
 use tokio::sync::watch;
@@ -36,6 +36,10 @@ pub const SERVER_URL_ENV: &str = "PORTDESK_SERVER_URL";
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8421";
 /// Tauri event name of [`SyncEventPayload`].
 pub const SYNC_EVENT: &str = "sync-event";
+
+/// The status's error while the worker waits to start again after it
+/// stopped or crashed (cleared when a server answers).
+pub const WORKER_RESTARTING: &str = "worker_restarting";
 
 /// Per-request timeout of the service's own calls (login, token refresh).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -98,6 +102,13 @@ pub enum SyncEventPayload {
     State { state: OnlineState },
     /// The worker stopped on an error (e.g. `worker_busy`, `login_failed`).
     Stopped { error: ApiError },
+    /// The worker stopped or crashed and starts again in `after_ms`;
+    /// offline meanwhile.
+    Restarting {
+        reason: String,
+        after_ms: u64,
+        restarts: u32,
+    },
 }
 
 impl SyncEventPayload {
@@ -140,6 +151,15 @@ impl SyncEventPayload {
             },
             SyncEvent::Offline { .. } => SyncEventPayload::State {
                 state: OnlineState::Offline,
+            },
+            SyncEvent::Restarting {
+                reason,
+                after,
+                restarts,
+            } => SyncEventPayload::Restarting {
+                reason: reason.clone(),
+                after_ms: after.as_millis().min(u128::from(u64::MAX)) as u64,
+                restarts: *restarts,
             },
         }
     }
@@ -460,18 +480,35 @@ impl SyncService {
                     return;
                 }
                 match e {
-                    SyncEvent::Online => inner.online = true,
+                    SyncEvent::Online => {
+                        inner.online = true;
+                        if inner
+                            .last_error
+                            .as_ref()
+                            .is_some_and(|e| e.code == WORKER_RESTARTING)
+                        {
+                            inner.last_error = None;
+                        }
+                    }
                     SyncEvent::Offline { .. } => inner.online = false,
+                    SyncEvent::Restarting { reason, .. } => {
+                        // What the status shows until a server answers again.
+                        inner.online = false;
+                        inner.last_error = Some(ApiError::new(WORKER_RESTARTING, reason.clone()));
+                    }
                     _ => {}
                 }
             }
             sink_service.emit(SyncEventPayload::from_event(e));
+            if matches!(e, SyncEvent::Restarting { .. }) {
+                sink_service.emit_state();
+            }
         });
-        let mut worker = Worker::with_session(session, self.config.clone()).on_event(sink);
+        let supervisor = Supervisor::new(session, self.config.clone(), sink);
         let service = self.clone();
         self.emit_state();
         tokio::spawn(async move {
-            let result = worker.run(rx).await;
+            let result = supervisor.run(rx).await;
             let error = {
                 let mut inner = service.lock();
                 let current = inner

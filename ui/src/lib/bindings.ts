@@ -632,11 +632,27 @@ outbox: Array<OutboxEntryView>,
  */
 receipts: Array<ReceiptView>, };
 
-export type LogLineView = { at: string, 
+export type LogLineView = { 
+/**
+ * Position in the log: pass it as `before` for the next page.
+ */
+seq: number, at: string, 
 /**
  * `request`, `response`, `error`.
  */
-direction: string, method: string, path: string, outbox_seq: number | null, idempotency_key: string | null, status: number | null, retry_after_ms: number | null, body: string, };
+direction: string, method: string, path: string, outbox_seq: number | null, idempotency_key: string | null, status: number | null, retry_after_ms: number | null, 
+/**
+ * The whole body, or its start when `body_size` is set.
+ */
+body: string, 
+/**
+ * Set when the log kept only the start: bytes of the whole body …
+ */
+body_size: number | null, 
+/**
+ * … and its SHA-256 (hex).
+ */
+body_sha256: string | null, };
 
 export type FiledView = { meta: DraftMeta, outbox_seq: number, idempotency_key: string, };
 
@@ -644,7 +660,7 @@ export type SyncEventPayload = { "kind": "entry", outbox_seq: number, draft_id: 
 /**
  * RFC 3339; on `retry_wait`.
  */
-next_attempt_at: string | null, error: string | null, } | { "kind": "receipt", client_seq_no: string, draft_id: string | null, seq_no: string, code: string, } | { "kind": "conflict", draft_id: string, seq_no: string, } | { "kind": "state", state: OnlineState, } | { "kind": "stopped", error: ApiError, };
+next_attempt_at: string | null, error: string | null, } | { "kind": "receipt", client_seq_no: string, draft_id: string | null, seq_no: string, code: string, } | { "kind": "conflict", draft_id: string, seq_no: string, } | { "kind": "state", state: OnlineState, } | { "kind": "stopped", error: ApiError, } | { "kind": "restarting", reason: string, after_ms: number, restarts: number, };
 
 export type DeadlineState = "open" | "reminder" | "overdue" | "completed";
 
@@ -986,7 +1002,7 @@ code: string | null, message: string | null, certificate_number: string | null, 
  */
 certified: CertifiedFields | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "worker_restarting", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;
 /** Applications the clerk may still change. */

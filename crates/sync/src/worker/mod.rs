@@ -33,6 +33,9 @@
 mod delivery;
 mod read_back;
 mod receipts;
+mod supervisor;
+
+pub use supervisor::{Supervisor, CRASH_LIMIT, WORKER_CRASHED};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -128,6 +131,13 @@ pub enum SyncEvent {
     Online,
     /// The server cannot be reached; the queue is paused.
     Offline { reason: String },
+    /// The worker stopped on an error or crashed; it starts again after
+    /// `after` (the `restarts`-th time), offline until a server answers.
+    Restarting {
+        reason: String,
+        after: Duration,
+        restarts: u32,
+    },
 }
 
 /// Event callback; must be cheap (it runs on the worker's task).
@@ -158,6 +168,8 @@ pub struct Worker {
     token: Option<Secret>,
     online: bool,
     last_pull: Option<Instant>,
+    /// The last receipt poll's answer (status and body), to log only changes.
+    last_poll: Option<u64>,
     pull_requested: bool,
     /// Failed probes since going offline: the probe backoff exponent.
     probe_failures: u32,
@@ -199,6 +211,7 @@ impl Worker {
             token: None,
             online: true,
             last_pull: None,
+            last_poll: None,
             pull_requested: true,
             probe_failures: 0,
             lease: None,
@@ -335,6 +348,11 @@ impl Worker {
             self.lease = Some(
                 WorkerLease::acquire(&self.session.store().path(), self.config.lease_wait).await?,
             );
+        }
+        // The one place rows outside filings leave the log (retention).
+        let pruned = self.session.store().prune_message_log(Utc::now()).await?;
+        if pruned > 0 {
+            tracing::info!(pruned, "message log rows past their retention removed");
         }
         let requeued = self.session.store().requeue_in_flight().await?;
         if requeued > 0 {

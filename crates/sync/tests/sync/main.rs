@@ -4,6 +4,7 @@
 
 mod common;
 mod crash;
+mod exactly_once;
 mod faults;
 mod flows;
 mod guarantees;
@@ -13,4 +14,5 @@ mod offline;
 mod origin;
 mod secrets;
 mod session;
+mod supervisor;
 mod transport;
