@@ -58,7 +58,10 @@ pub use delivery::{AttemptResult, Outcome};
 pub use drafts::{FileRequest, Filed};
 pub use error::{StoreError, ERROR_CODES};
 pub use flows::{AmendRequest, AmendmentRecord, Conflict, ConflictCheck, Delivered, Resolution};
-pub use message_log::{LogDirection, LogEntry};
+pub use message_log::{
+    LogDirection, LogEntry, Truncated, DEFAULT_LOG_RETENTION_DAYS, LOG_BODY_LIMIT,
+    LOG_RETENTION_KEY,
+};
 pub use origin::{
     ApplicationStatus, FiledApplication, OriginMeta, OriginRevisionMeta, OriginSaveInfo,
     StoredCertificate,
@@ -80,6 +83,31 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_CONNECTIONS: u32 = 4;
 
 /// The local database. Cheap to clone: clones share one connection pool.
+/// Creates `dir` (and missing parents) readable by the owner only: the
+/// data directory holds drafts, filings and the message log. A folder that
+/// exists already keeps the permissions it has.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the database file, empty and owner-only, when it is missing;
+/// SQLite gives its `-wal` and `-shm` files the same permissions.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
@@ -90,8 +118,9 @@ impl Store {
     /// `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+            create_private_dir(parent).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
+        create_private_file(path).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(connect_options(path))
@@ -229,6 +258,22 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(busy, BUSY_TIMEOUT.as_millis() as i64);
+        }
+    }
+
+    /// The data folder and the database are the owner's alone.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_database_and_its_folder_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("new/data");
+        let store = Store::open(&data.join("portdesk.db")).await.unwrap();
+        store.set_sync_value("k", Some("v")).await.unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        for f in ["portdesk.db", "portdesk.db-wal", "portdesk.db-shm"] {
+            assert_eq!(mode(&data.join(f)), 0o600, "{f}");
         }
     }
 }

@@ -62,6 +62,11 @@ fn shared_http() -> reqwest::Client {
     HTTP.get_or_init(|| {
         reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // A redirect would re-send the request, password or bearer
+            // token included, wherever the server points: never follow one.
+            // A 3xx is an answer like any other (a login answered 307
+            // fails as "unexpected answer").
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("reqwest client with rustls builds")
     })
@@ -150,6 +155,39 @@ impl TransportError {
     }
 }
 
+/// Why a server address is refused: plain `http://` to anything but this
+/// machine would carry the password and tokens readable by anyone on the
+/// way. `None`: the address may be used.
+pub fn insecure_server(server: &str) -> Option<String> {
+    let url = match reqwest::Url::parse(server.trim()) {
+        Ok(u) => u,
+        Err(e) => return Some(format!("the server setting {server:?} is not a URL: {e}")),
+    };
+    match url.scheme() {
+        "https" => None,
+        "http" if is_loopback(&url) => None,
+        "http" => Some(format!(
+            "the server setting {server} uses plain http to another machine; \
+             use https:// (plain http is allowed to this computer only) / \
+             服务器地址必须使用 https://（仅本机地址可用 http）"
+        )),
+        other => Some(format!(
+            "the server setting {server} has scheme {other}; use https://"
+        )),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 impl Client {
     pub fn new(server: &str, timeout: Duration) -> Self {
         Client {
@@ -189,6 +227,15 @@ impl Client {
         }
         if let Some(body) = call.body {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        if let Some(reason) = insecure_server(&self.base) {
+            // Checked at login too; here so that nothing, not even a stored
+            // account from an older version, sends a token in the clear.
+            let refused = Err(TransportError::Offline(reason));
+            let line = answer_line(&method, call.path, call.idempotency_key, &refused, |b| {
+                b.to_owned()
+            });
+            return (refused, vec![line]);
         }
         let mut sent = log_line(
             LogDirection::Request,
@@ -410,6 +457,7 @@ fn log_line(
         status: None,
         retry_after_ms: None,
         body,
+        truncated: None,
     }
 }
 

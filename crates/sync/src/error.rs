@@ -18,6 +18,9 @@ pub enum SyncError {
     /// The server refused the stored credentials.
     #[error("login refused: {0}")]
     LoginFailed(String),
+    /// The server setting is refused: plain http to another machine.
+    #[error("{0}")]
+    InsecureServer(String),
     /// The server could not be reached.
     #[error("server unreachable: {0}")]
     Offline(String),
@@ -45,6 +48,7 @@ pub const ERROR_CODES: &[&str] = &[
     "keyring_error",
     "not_logged_in",
     "login_failed",
+    "insecure_server",
     "offline",
     "protocol",
     "timeout",
@@ -59,6 +63,7 @@ impl SyncError {
             SyncError::Keyring(_) => "keyring_error",
             SyncError::NotLoggedIn(_) => "not_logged_in",
             SyncError::LoginFailed(_) => "login_failed",
+            SyncError::InsecureServer(_) => "insecure_server",
             SyncError::Offline(_) => "offline",
             SyncError::Protocol(_) => "protocol",
             SyncError::Timeout(_) => "timeout",

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use portdesk_api::origin::{OriginApplicationView, OriginStatus};
 use portdesk_api::receipts::RejectionReason;
+use portdesk_seal::PublicSeal;
 use portdesk_store::{
     ApplicationStatus, EntryState, LogDirection, OriginMeta, Store, StoredCertificate,
 };
@@ -192,19 +193,65 @@ pub async fn refresh_pending(
 }
 
 /// Fetches the issuer's published keys (`GET /v1/keys`, no token; logged)
-/// and writes them to `cache` (JSON array), for offline verification.
+/// and merges them into `cache` (JSON array), which offline verification
+/// trusts. Trust on first use: the mock makes a new key per database and
+/// the real issuer rotates, so no key can be shipped; what was trusted once
+/// stays trusted, new key ids are added, nothing is ever removed by a
+/// server. A key id is derived from its key (`PublicSeal`), so an answer
+/// that offers a different key under a key id already trusted, or any key
+/// that does not parse, is refused whole and the cache stays as it was.
+/// Returns how many keys the cache holds.
 pub async fn fetch_published_keys(
     client: &Client,
     store: &Store,
     cache: &Path,
 ) -> Result<usize, SyncError> {
     let answer = client.fetch(store, Call::get("/v1/keys", None)).await?;
-    let text = answer.text();
-    let keys: Vec<serde_json::Value> = serde_json::from_str(&text)
-        .map_err(|e| SyncError::Protocol(format!("GET /v1/keys: {e}")))?;
-    let tmp = cache.with_extension("json.tmp");
-    std::fs::write(&tmp, &text)
-        .and_then(|()| std::fs::rename(&tmp, cache))
-        .map_err(|e| SyncError::Protocol(format!("cannot write {}: {e}", cache.display())))?;
-    Ok(keys.len())
+    let published: Vec<PublicSeal> = serde_json::from_slice(&answer.body).map_err(|e| {
+        SyncError::Protocol(format!(
+            "GET /v1/keys: refused, not a list of valid issuer keys ({e}); the trusted keys \
+             are unchanged"
+        ))
+    })?;
+    let mut trusted = match std::fs::read(cache) {
+        Ok(bytes) => serde_json::from_slice::<Vec<PublicSeal>>(&bytes).map_err(|e| {
+            SyncError::Protocol(format!("{} is not a list of keys: {e}", cache.display()))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(SyncError::Protocol(format!(
+                "cannot read {}: {e}",
+                cache.display()
+            )))
+        }
+    };
+    let mut added = Vec::new();
+    for key in published {
+        match trusted.iter().find(|t| t.key_id() == key.key_id()) {
+            Some(t) if *t == key => {}
+            // Unreachable with derived ids; kept so the rule does not rest
+            // on how ids are made.
+            Some(_) => {
+                return Err(SyncError::Protocol(format!(
+                    "GET /v1/keys offers a different key under the trusted key id {}; \
+                     refused, the trusted keys are unchanged",
+                    key.key_id()
+                )))
+            }
+            None => {
+                added.push(key.key_id());
+                trusted.push(key);
+            }
+        }
+    }
+    if !added.is_empty() {
+        tracing::info!(?added, "new issuer keys trusted");
+        let text = serde_json::to_vec_pretty(&trusted)
+            .map_err(|e| SyncError::Protocol(format!("issuer keys: {e}")))?;
+        let tmp = cache.with_extension("json.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, cache))
+            .map_err(|e| SyncError::Protocol(format!("cannot write {}: {e}", cache.display())))?;
+    }
+    Ok(trusted.len())
 }

@@ -152,6 +152,10 @@ pub async fn login(
     account: &Account,
     password: &Secret,
 ) -> Result<Secret, SyncError> {
+    // Before the password leaves: never to a server in the clear.
+    if let Some(reason) = client::insecure_server(client.base()) {
+        return Err(SyncError::InsecureServer(reason));
+    }
     let (result, log) = client.login(account, password).await;
     store.append_log(&log).await?;
     let answer = match result {

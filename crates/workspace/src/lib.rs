@@ -58,7 +58,7 @@ impl Workspace {
         data_dir: &Path,
         credentials: Option<Arc<dyn CredentialStore>>,
     ) -> Result<Workspace, String> {
-        std::fs::create_dir_all(data_dir)
+        portdesk_store::create_private_dir(data_dir)
             .map_err(|e| format!("cannot create data dir {}: {e}", data_dir.display()))?;
         let db_path = data_dir.join(DB_FILE);
         let store = Store::open(&db_path)
