@@ -144,13 +144,15 @@ describe('Editor', () => {
 
   it('autosaves after typing pauses, with the latest content, and refreshes the problems', async () => {
     const { id, saves } = setup();
-    await open(id, 250);
+    // A debounce well above the gap between keystrokes on a loaded machine:
+    // the test is about debouncing, not about how fast the runner types.
+    await open(id, 600);
     const user = userEvent.setup();
     const net = field('head.net_weight');
     await user.clear(net);
     await user.type(net, '90');
     expect(screen.getByTestId('save-state').textContent).toContain('未保存的更改');
-    await waitFor(() => expect(saves().length).toBeGreaterThan(0));
+    await waitFor(() => expect(saves().length).toBeGreaterThan(0), { timeout: 3000 });
     await waitFor(() => expect(screen.getByTestId('save-state').textContent).toMatch(/已保存 r\d+ \d\d:\d\d:\d\d/));
     const last = saves().at(-1)!;
     expect(last.args.note).toBe('autosave');

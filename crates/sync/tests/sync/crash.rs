@@ -21,6 +21,10 @@ use crate::common::*;
 
 const KILLS: usize = 20;
 const PER_BATCH: usize = 60;
+/// Sends a kill must have cut (a request logged with no answer before the
+/// entry's next request) for the run to count. Runs here cut about 500
+/// (a kill lands in a batch of up to 64 sends); 20 is one per kill.
+const MIN_SENDS_CUT: usize = 20;
 
 /// One line the CLI printed after a commit.
 #[derive(Debug, Clone)]
@@ -111,6 +115,18 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
         filer.wait().unwrap();
         syncer.wait().unwrap();
         reader.join().unwrap();
+        // Both databases whole after every kill: the client's, just killed
+        // mid-write, and the mock's, which served it.
+        for db in [data.join("portdesk.db"), mock.dir().join("mw.db")] {
+            if db.exists() {
+                assert_eq!(
+                    integrity(&db).await,
+                    "ok",
+                    "{} after kill {round}",
+                    db.display()
+                );
+            }
+        }
     }
 
     // One last, uninterrupted sync finishes the queue.
@@ -215,4 +231,28 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
         entries.len(),
         csns.len()
     );
+    // The test is about kills during sends: if none landed there, it proved
+    // nothing about them.
+    assert!(
+        unknown_outcomes >= MIN_SENDS_CUT,
+        "only {unknown_outcomes} sends were cut by a kill (want {MIN_SENDS_CUT})"
+    );
+}
+
+/// `PRAGMA integrity_check` of a database file, opened read-only beside
+/// whoever else has it open.
+async fn integrity(db: &std::path::Path) -> String {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    rows.join("; ")
 }
