@@ -314,6 +314,28 @@ mod tests {
             .unwrap();
         assert_eq!(images, json!({"seal": true, "signature": false}));
         assert!(h.data.path().join("origin/seal.png").is_file());
+
+        // A PNG one byte over the image limit: refused naming the file and
+        // the limit, and the seal set before stays as it was.
+        let huge = h.data.path().join("huge-seal.png");
+        std::fs::write(&huge, b"\x89PNG\r\n\x1a\n").unwrap();
+        let f = std::fs::OpenOptions::new().write(true).open(&huge).unwrap();
+        f.set_len(portdesk_domain::limits::IMAGE_FILE.max_bytes + 1)
+            .unwrap();
+        let e = h
+            .call(
+                "origin_set_image",
+                json!({"kind": "seal", "path": huge.display().to_string()}),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], "bad_image");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("huge-seal.png"), "{e}");
+        assert!(message.contains("at most 5 MiB"), "{e}");
+        assert_eq!(
+            std::fs::read(h.data.path().join("origin/seal.png")).unwrap(),
+            b"\x89PNG\r\n\x1a\nrest"
+        );
         let images = h
             .call("origin_set_image", json!({"kind": "seal", "path": ""}))
             .unwrap();

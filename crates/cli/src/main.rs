@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use portdesk_domain::{CodeLists, DraftQuery, Purpose, Severity};
-use portdesk_drafts::interchange::{read_declarations, Bundle};
+use portdesk_drafts::interchange::{check_lengths, read_declarations_file, Bundle};
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV};
 use portdesk_workspace::Workspace;
 
@@ -250,24 +250,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files } => tokio_run(async move {
+            // Every file read and checked before the store is opened: a file
+            // too large, malformed or with an over-long field changes nothing.
+            let declarations = read_import_files(&files)?;
             let drafts = open_drafts(cli.data_dir).await?;
             let mut count = 0;
-            for file in &files {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("reading {}", file.display()))?;
-                let declarations =
-                    read_declarations(&text).with_context(|| format!("{}", file.display()))?;
-                for declaration in declarations {
-                    let view = drafts.import(declaration).await?;
-                    println!(
-                        "{}\t{}\tr{}\t{}",
-                        view.meta.client_seq_no,
-                        view.meta.status.as_str(),
-                        view.meta.revision,
-                        view.meta.title
-                    );
-                    count += 1;
-                }
+            for declaration in declarations {
+                let view = drafts.import(declaration).await?;
+                println!(
+                    "{}\t{}\tr{}\t{}",
+                    view.meta.client_seq_no,
+                    view.meta.status.as_str(),
+                    view.meta.revision,
+                    view.meta.title
+                );
+                count += 1;
             }
             eprintln!("imported {count} declaration(s)");
             Ok(ExitCode::SUCCESS)
@@ -398,10 +395,7 @@ fn validate(
     };
     let mut any_error = false;
     for file in files {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        let declarations =
-            read_declarations(&text).with_context(|| format!("{}", file.display()))?;
+        let declarations = read_declarations_file(file)?;
         for declaration in &declarations {
             let problems = portdesk_domain::validate_declaration(declaration, purpose, &lists);
             any_error |= problems.iter().any(|p| p.severity == Severity::Error);
@@ -421,6 +415,21 @@ fn validate(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The declarations of every file in `files`, each read up to the import
+/// limit and checked against the field lengths; the first file refused
+/// fails them all, before anything is imported.
+pub(crate) fn read_import_files(
+    files: &[PathBuf],
+) -> anyhow::Result<Vec<portdesk_domain::Declaration>> {
+    let mut all = Vec::new();
+    for file in files {
+        let declarations = read_declarations_file(file)?;
+        check_lengths(&file.display().to_string(), &declarations)?;
+        all.extend(declarations);
+    }
+    Ok(all)
 }
 
 fn tokio_run<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(

@@ -9,15 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use portdesk_domain::limits::{origin_overlong, DOCUMENT_FILE};
 use portdesk_domain::origin::{EnterpriseRecord, OriginApplication};
 use portdesk_domain::{Purpose, Severity};
+use portdesk_drafts::files::read_text_limited;
 use portdesk_drafts::origin::OriginDrafts;
 use uuid::Uuid;
 
 use crate::{open_workspace, print_problems, Lang};
-
-/// Largest application file read (a full application is a few KiB).
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(clap::Subcommand)]
 pub enum OriginCommand {
@@ -47,17 +46,10 @@ pub enum OriginCommand {
     },
 }
 
+/// A JSON document (application, enterprise record) read up to
+/// [`DOCUMENT_FILE`]'s size.
 fn read_json<T: serde::de::DeserializeOwned>(file: &Path) -> anyhow::Result<T> {
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("reading {}", file.display()))?
-        .len();
-    anyhow::ensure!(
-        size <= MAX_FILE_BYTES,
-        "{}: {size} bytes; at most {MAX_FILE_BYTES} are read",
-        file.display()
-    );
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = read_text_limited(file, &DOCUMENT_FILE)?;
     serde_json::from_str(&text).with_context(|| format!("{}", file.display()))
 }
 
@@ -111,6 +103,18 @@ pub async fn run(data_dir: Option<PathBuf>, command: OriginCommand) -> anyhow::R
         }
         OriginCommand::Submit { file } => {
             let mut app: OriginApplication = read_json(&file)?;
+            // Refused before anything is saved, like a declaration's import.
+            let overlong = origin_overlong(&app);
+            if !overlong.is_empty() {
+                let messages: Vec<String> = overlong
+                    .iter()
+                    .map(|o| {
+                        let (zh, en) = portdesk_domain::origin::box_label(app.form, &o.field);
+                        o.messages(&zh, &en).1
+                    })
+                    .collect();
+                anyhow::bail!("{}: {}", file.display(), messages.join("; "));
+            }
             let origins = origins(data_dir).await?;
             let existing = match app.client_seq_no.trim() {
                 "" => None,

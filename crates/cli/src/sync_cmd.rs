@@ -2,7 +2,6 @@
 //! `login` also caches the reference data (guarantees, enterprise profile,
 //! port fees) that `file` checks a tax-payment choice against offline.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use portdesk_domain::guarantee::TaxPaymentChoice;
-use portdesk_drafts::interchange::read_declarations;
+use portdesk_domain::limits::{DOCUMENT_FILE, PASSWORD_INPUT};
+use portdesk_drafts::files::{read_bounded, read_text_limited};
 use portdesk_sync::{
     remembered_account, Account, CredentialStore, KeyringStore, MemoryStore, Secret, SecretKind,
     SyncConfig, SyncEvent, Worker,
@@ -32,10 +32,9 @@ fn credential_store(args: &CredArgs) -> anyhow::Result<Arc<dyn CredentialStore>>
 /// The password from `--password-stdin` or the environment.
 fn read_password(from_stdin: bool) -> anyhow::Result<Option<Secret>> {
     if from_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the password from stdin")?;
+        // Bounded: stdin may be a file or a pipe that never ends.
+        let bytes = read_bounded(std::io::stdin().lock(), "stdin", &PASSWORD_INPUT)?;
+        let text = String::from_utf8(bytes).context("stdin: the password is not UTF-8 text")?;
         let pw = text.trim_end_matches(['\r', '\n']).to_owned();
         anyhow::ensure!(!pw.is_empty(), "empty password on stdin");
         return Ok(Some(Secret::new(pw)));
@@ -103,14 +102,20 @@ pub async fn file(
     // Read before anything is imported: a bad choice file changes nothing.
     let choice: Option<TaxPaymentChoice> = match &tax.choice {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = read_text_limited(path, &DOCUMENT_FILE)?;
             Some(
                 serde_json::from_str(&text)
                     .with_context(|| format!("{}: not a tax-payment choice", path.display()))?,
             )
         }
         None => None,
+    };
+    // So are the declaration files, all of them: one refused changes nothing.
+    let declarations = if all_ready {
+        Vec::new()
+    } else {
+        anyhow::ensure!(!files.is_empty(), "file needs FILE.json or --all-ready");
+        crate::read_import_files(&files)?
     };
     let mut drafts = open_drafts(data_dir).await?;
     if tax.skip_check {
@@ -120,15 +125,8 @@ pub async fn file(
     if all_ready {
         ids = drafts.ready_ids().await?;
     } else {
-        anyhow::ensure!(!files.is_empty(), "file needs FILE.json or --all-ready");
-        for file in &files {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            for declaration in
-                read_declarations(&text).with_context(|| format!("{}", file.display()))?
-            {
-                ids.push(drafts.import(declaration).await?.meta.id);
-            }
+        for declaration in declarations {
+            ids.push(drafts.import(declaration).await?.meta.id);
         }
     }
     let mut refused = 0;

@@ -9,6 +9,7 @@ pub mod currency;
 pub mod declaration;
 pub mod draft;
 pub mod guarantee;
+pub mod limits;
 pub mod origin;
 pub mod paperless;
 pub mod port_fees;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
+use portdesk_domain::limits::IMAGE_FILE;
 use portdesk_domain::origin::CertifiedFields;
 use portdesk_domain::CodeLists;
 use portdesk_print::{PrintError, PrintJob};
@@ -22,6 +23,7 @@ use portdesk_seal::{SealError, VerifiedSeal};
 use portdesk_store::StoredCertificate;
 use uuid::Uuid;
 
+use crate::files::read_limited;
 use crate::origin::OriginDrafts;
 use crate::DraftError;
 
@@ -29,8 +31,9 @@ use crate::DraftError;
 const PDF_DIR: &str = "certificates";
 /// Folder of the user's seal and signature images inside the data dir.
 const IMAGE_DIR: &str = "origin";
-/// Largest seal or signature image taken (a scan at print resolution is far smaller).
-pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+/// Largest seal or signature image taken: the limits table's
+/// (`portdesk_domain::limits::IMAGE_FILE`), read through `crate::files`.
+pub const MAX_IMAGE_BYTES: u64 = IMAGE_FILE.max_bytes;
 
 /// Why a certificate could not be rendered, printed or verified.
 #[derive(Debug, thiserror::Error)]
@@ -320,15 +323,9 @@ impl Certificates {
             path: source.display().to_string(),
             message,
         };
-        let size = std::fs::metadata(source)
-            .map_err(|e| bad(e.to_string()))?
-            .len();
-        if size > MAX_IMAGE_BYTES {
-            return Err(bad(format!(
-                "{size} bytes; an image of at most {MAX_IMAGE_BYTES} bytes is taken"
-            )));
-        }
-        let bytes = std::fs::read(source).map_err(|e| bad(e.to_string()))?;
+        // Refused over the limit before anything is written: the image
+        // set before stays.
+        let bytes = read_limited(source, &IMAGE_FILE).map_err(|e| bad(e.reason()))?;
         if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             return Err(bad("not a PNG image".into()));
         }
@@ -339,11 +336,16 @@ impl Certificates {
 
     fn image(&self, kind: ImageKind) -> Result<Option<Vec<u8>>, CertificateError> {
         let path = self.data_dir.join(IMAGE_DIR).join(kind.file());
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(&path, e)),
+        if !path.exists() {
+            return Ok(None);
         }
+        // Bounded too: the data dir's copy may have been replaced by hand.
+        read_limited(&path, &IMAGE_FILE)
+            .map(Some)
+            .map_err(|e| CertificateError::BadImage {
+                path: path.display().to_string(),
+                message: e.reason(),
+            })
     }
 }
 

@@ -4,10 +4,14 @@
 use std::path::Path;
 
 use portdesk_domain::code_list::parse_code_list;
+use portdesk_domain::limits::CODE_LIST_FILE;
 use portdesk_domain::CodeLists;
 
+use crate::files::read_text_limited;
+
 /// The bundled code lists updated from `data_dir/codelists/*.json`. A broken
-/// file is logged and skipped: the bundled list still works.
+/// file, or one over [`CODE_LIST_FILE`]'s size, is logged and skipped: the
+/// bundled list still works.
 pub fn load_code_lists(data_dir: &Path) -> CodeLists {
     let mut lists = CodeLists::bundled();
     let Ok(entries) = std::fs::read_dir(data_dir.join("codelists")) else {
@@ -19,8 +23,8 @@ pub fn load_code_lists(data_dir: &Path) -> CodeLists {
             continue;
         }
         let name = path.display().to_string();
-        match std::fs::read_to_string(&path)
-            .map_err(|e| e.to_string())
+        match read_text_limited(&path, &CODE_LIST_FILE)
+            .map_err(|e| e.reason())
             .and_then(|text| parse_code_list(&name, &text).map_err(|e| e.to_string()))
         {
             Ok(list) => {
@@ -46,9 +50,17 @@ mod tests {
             "version_date":"2999-01-01","source":"test","entries":[{"code":"9","label_zh":"测试","label_en":"test"}]}"#;
         std::fs::write(dir.path().join("codelists/terms_of_sale.json"), newer).unwrap();
         std::fs::write(dir.path().join("codelists/unit.json"), "{ not json").unwrap();
+        // A valid list padded past the size limit is skipped unread.
+        let mut huge = newer.replace("terms_of_sale", "duty_mode");
+        huge.push_str(&" ".repeat(CODE_LIST_FILE.max_bytes as usize));
+        std::fs::write(dir.path().join("codelists/duty_mode.json"), huge).unwrap();
         let lists = load_code_lists(dir.path());
         assert!(lists.contains("terms_of_sale", "9"));
         assert!(!lists.contains("terms_of_sale", "1"));
         assert_eq!(lists.get("unit"), CodeLists::bundled().get("unit"));
+        assert_eq!(
+            lists.get("duty_mode"),
+            CodeLists::bundled().get("duty_mode")
+        );
     }
 }

@@ -1,8 +1,13 @@
 //! The JSON interchange file (docs/formats/declaration.md): one declaration,
 //! or an export bundle of many.
 
+use std::path::Path;
+
+use portdesk_domain::limits::{declaration_overlong, IMPORT_FILE};
 use portdesk_domain::Declaration;
 use serde::{Deserialize, Serialize};
+
+use crate::files::{read_text_limited, ReadError};
 
 /// Format tag written into every export bundle.
 pub const BUNDLE_FORMAT: &str = "portdesk.declarations";
@@ -35,6 +40,63 @@ pub enum InterchangeError {
     Json(#[from] serde_json::Error),
     #[error("unsupported export format {format} version {version}")]
     Unsupported { format: String, version: u32 },
+}
+
+/// Why a declaration file given by path was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFileError {
+    /// Missing, unreadable, not UTF-8, or over [`IMPORT_FILE`]'s size.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{path}: {error}")]
+    Format {
+        path: String,
+        error: InterchangeError,
+    },
+    /// Fields over the limits table's lengths (`portdesk_domain::limits`),
+    /// one message each: "lines[0].name (…): at most 255 characters, 300 given".
+    #[error("{path}: {client_seq_no}: {}", messages.join("; "))]
+    TooLong {
+        path: String,
+        client_seq_no: String,
+        /// The field paths, in table order.
+        fields: Vec<String>,
+        messages: Vec<String>,
+    },
+}
+
+/// The declarations in the file at `path` (read up to [`IMPORT_FILE`]'s
+/// size), not yet checked against the field lengths ([`check_lengths`]):
+/// `validate` reports those as problems, `import` refuses them.
+pub fn read_declarations_file(path: &Path) -> Result<Vec<Declaration>, ImportFileError> {
+    let text = read_text_limited(path, &IMPORT_FILE)?;
+    read_declarations(&text).map_err(|error| ImportFileError::Format {
+        path: path.display().to_string(),
+        error,
+    })
+}
+
+/// Refuses declarations with a field over its length, naming the file
+/// (`path`), the declaration and every such field. Importing checks every
+/// declaration of every file with this before it writes any: a refused
+/// file changes nothing saved.
+pub fn check_lengths(path: &str, declarations: &[Declaration]) -> Result<(), ImportFileError> {
+    for d in declarations {
+        let overlong = declaration_overlong(d);
+        if overlong.is_empty() {
+            continue;
+        }
+        return Err(ImportFileError::TooLong {
+            path: path.to_owned(),
+            client_seq_no: d.client_seq_no.clone(),
+            fields: overlong.iter().map(|o| o.field.clone()).collect(),
+            messages: overlong
+                .iter()
+                .map(|o| portdesk_domain::validate::length_problem(o).message_en)
+                .collect(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a file that holds either one declaration or an export bundle.

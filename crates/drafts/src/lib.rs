@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 pub mod certificates;
 pub mod code_lists;
+pub mod files;
 pub mod flows;
 pub mod interchange;
 pub mod origin;
@@ -231,8 +232,21 @@ impl Drafts {
     /// Brings in a declaration from elsewhere (an export, another program).
     /// Its client sequence no. is kept, so the same declaration imported twice
     /// becomes a new revision of one draft, never two drafts that could both
-    /// be filed.
+    /// be filed. A declaration with a field over its length
+    /// (`portdesk_domain::limits`) is refused with `invalid_input` naming the
+    /// field, before anything is written: the file it came from is where to
+    /// cut it (an editor's save, by contrast, keeps every keystroke and shows
+    /// the problem).
     pub async fn import(&self, declaration: Declaration) -> Result<DraftView, DraftError> {
+        if let Some(o) = portdesk_domain::limits::declaration_overlong(&declaration)
+            .into_iter()
+            .next()
+        {
+            return Err(DraftError::Invalid {
+                message: portdesk_domain::validate::length_problem(&o).message_en,
+                field: o.field,
+            });
+        }
         if declaration.client_seq_no.trim().is_empty() {
             let id = Uuid::now_v7();
             let declaration = Declaration {

@@ -4,6 +4,7 @@
 
 mod commands;
 mod common;
+mod limits;
 mod origin;
 mod tax;
 mod verify;

@@ -216,7 +216,7 @@ impl Ck<'_> {
 
     fn format_error(&mut self, field: &str, value: &str, expect_zh: &str, expect_en: &str) {
         let (zh, en) = self.label(field);
-        let shown = value.escape_debug();
+        let shown = crate::rules::shown(value);
         self.error(
             rule::FMT,
             field,
@@ -302,7 +302,7 @@ impl Ck<'_> {
             });
         if !known {
             let (zh, en) = self.label(field);
-            let shown = value.escape_debug();
+            let shown = crate::rules::shown(value);
             self.error(
                 rule::PORT,
                 field,
@@ -622,7 +622,7 @@ fn hs_codes(ck: &mut Ck) {
             } else {
                 ("", "")
             };
-            let shown = hs.escape_debug();
+            let shown = crate::rules::shown(hs);
             ck.error(
                 rule::HS,
                 &field,
@@ -799,7 +799,7 @@ fn criteria(ck: &mut Ck) {
         }
         let field = format!("items[{i}].origin_criterion");
         let (zh, en) = ck.label(&field);
-        let shown = c.escape_debug();
+        let shown = crate::rules::shown(c);
         if form == OriginForm::C {
             ck.error(
                 rule::CRIT,
@@ -879,7 +879,7 @@ fn items(ck: &mut Ck) {
         if (filled(no) || ck.declare()) && *no != expected {
             let field = format!("items[{i}].item_no");
             let (zh, en) = ck.label(&field);
-            let shown = no.escape_debug();
+            let shown = crate::rules::shown(no);
             ck.error(
                 rule::ITEMS,
                 &field,
@@ -957,6 +957,16 @@ fn field_rank(field: &str) -> (usize, usize, usize) {
     )
 }
 
+/// The limits table's lengths (`COO-FMT`, drafts too), beside the box's
+/// other problems, as for a declaration.
+fn lengths(ck: &mut Ck) {
+    for o in &crate::limits::origin_overlong(ck.app) {
+        let (zh, en) = ck.label(&o.field);
+        let (zh, en) = o.messages(&zh, &en);
+        ck.error(rule::FMT, &o.field, zh, en);
+    }
+}
+
 /// The smart-review precheck of `app` for `purpose`, against the
 /// enterprise's `record` and the code lists in force; problems in box order.
 pub fn validate_origin_application(
@@ -982,6 +992,7 @@ pub fn validate_origin_application(
     dates(&mut ck, parsed);
     criteria(&mut ck);
     items(&mut ck);
+    lengths(&mut ck);
     let rule_rank = |id: &str| RULES.iter().position(|r| r.id == id).unwrap_or(RULES.len());
     ck.out
         .sort_by_key(|p| (field_rank(&p.field), rule_rank(&p.rule)));

@@ -45,6 +45,24 @@ pub(crate) fn filled(s: &str) -> bool {
     !s.trim().is_empty()
 }
 
+/// Most characters of a value a message quotes: enough to recognise it,
+/// and a pasted megabyte never becomes a megabyte-long message.
+pub(crate) const QUOTE_CHARS: usize = 40;
+
+/// `value` as a message quotes it: escaped, cut at [`QUOTE_CHARS`] with `…`.
+pub(crate) fn shown(value: &str) -> String {
+    let mut chars = value.chars();
+    let mut out: String = chars
+        .by_ref()
+        .take(QUOTE_CHARS)
+        .flat_map(char::escape_debug)
+        .collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +72,15 @@ mod tests {
         assert!(!filled(""));
         assert!(!filled(" \t\u{3000}"));
         assert!(filled(" a "));
+    }
+
+    #[test]
+    fn long_values_are_quoted_cut() {
+        assert_eq!(shown("a\tb"), "a\\tb");
+        let long = "x".repeat(1000);
+        let q = shown(&long);
+        assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+        assert!(q.ends_with('…'));
+        assert_eq!(shown(&"x".repeat(QUOTE_CHARS)), "x".repeat(QUOTE_CHARS));
     }
 }

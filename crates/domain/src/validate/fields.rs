@@ -1,4 +1,5 @@
-//! Single-field rules: `DEC-FMT` (format), `DEC-CODE` (code in its list),
+//! Single-field rules: `DEC-FMT` (format; lengths are `crate::limits`'
+//! table, checked in `mod.rs`), `DEC-CODE` (code in its list),
 //! `DEC-SCC` (credit code check character) and `DEC-CNTR` (container check
 //! digit). Only filled fields are checked; whether a field must be filled is
 //! `DEC-REQ`'s business. Values are checked exactly as typed (no trimming):
@@ -37,7 +38,7 @@ pub(crate) fn format_error(
     expect_en: &str,
 ) {
     let (zh, en) = field_label(field);
-    let shown = value.escape_debug();
+    let shown = crate::rules::shown(value);
     out.push(Problem::error(
         rule::FMT,
         field,
@@ -97,7 +98,7 @@ fn code_error(out: &mut Vec<Problem>, lists: &CodeLists, field: &str, code: &str
         .map_or((list.to_owned(), list.to_owned()), |l| {
             (l.title_zh.clone(), l.title_en.clone())
         });
-    let shown = code.escape_debug();
+    let shown = crate::rules::shown(code);
     out.push(Problem::error(
         rule::CODE,
         field,
@@ -123,18 +124,6 @@ fn code(
         format_error(out, field, value, &zh, &en);
     } else if !lists.contains(list, value) {
         code_error(out, lists, field, value, list);
-    }
-}
-
-fn max_chars(out: &mut Vec<Problem>, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        format_error(
-            out,
-            field,
-            value,
-            &format!("最多{max}个字符"),
-            &format!("at most {max} characters"),
-        );
     }
 }
 
@@ -358,12 +347,12 @@ fn document_type(out: &mut Vec<Problem>, field: &str, value: &str, mode: FilingM
 }
 
 /// Declaration elements (规格型号): pipe-separated; element 0 brand type
-/// `0`-`4`, element 1 export preference `0`-`3`.
+/// `0`-`4`, element 1 export preference `0`-`3`. The length (255 GBK
+/// bytes) is the limits table's.
 fn elements(out: &mut Vec<Problem>, field: &str, value: &str) {
     if !filled(value) {
         return;
     }
-    max_chars(out, field, value, 255);
     let mut parts = value.split('|');
     if let Some(brand) = parts.next() {
         if !["0", "1", "2", "3", "4"].contains(&brand) {
@@ -439,7 +428,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             "12 letters or digits",
         );
     }
-    max_chars(out, "head.contract_no", &h.contract_no, 32);
     date(out, "head.ie_date", &h.ie_date);
 
     scc(out, "head.trade_scc", &h.trade_scc);
@@ -452,10 +440,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             "10 capitals or digits",
         );
     }
-    max_chars(out, "head.trade_name", &h.trade_name, 100);
-    max_chars(out, "head.overseas_name", &h.overseas_name, 100);
-    max_chars(out, "head.overseas_address", &h.overseas_address, 100);
-    max_chars(out, "head.overseas_aeo", &h.overseas_aeo, 50);
     scc(out, "head.owner_scc", &h.owner_scc);
     if filled(&h.owner_code)
         && h.owner_code != "NO"
@@ -469,7 +453,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             "9-10 capitals or digits, or NO",
         );
     }
-    max_chars(out, "head.owner_name", &h.owner_name, 100);
     scc(out, "head.agent_scc", &h.agent_scc);
     if filled(&h.agent_code) && !(h.agent_code.len() == 10 && is_upper_alnum(&h.agent_code)) {
         format_error(
@@ -480,7 +463,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             "10 capitals or digits",
         );
     }
-    max_chars(out, "head.agent_name", &h.agent_name, 100);
 
     code(
         out,
@@ -490,9 +472,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
         Shape::Chars(1),
         "transport_mode",
     );
-    max_chars(out, "head.conveyance_name", &h.conveyance_name, 50);
-    max_chars(out, "head.voyage_no", &h.voyage_no, 32);
-    max_chars(out, "head.bill_no", &h.bill_no, 32);
     code(
         out,
         lists,
@@ -583,8 +562,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             );
         }
     }
-    max_chars(out, "head.marks", &h.marks, 400);
-    max_chars(out, "head.goods_place", &h.goods_place, 100);
     if filled(&h.entry_type) && !ENTRY_TYPES.contains(&h.entry_type.as_str()) {
         format_error(
             out,
@@ -627,7 +604,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
                 format_error(out, &f("commodity_code"), &l.commodity_code, zh, en);
             }
         }
-        max_chars(out, &f("name"), &l.name, 255);
         elements(out, &f("elements"), &l.elements);
         positive(out, &f("quantity"), &l.quantity, QUANTITY_DIGITS);
         code(out, lists, &f("unit"), &l.unit, Shape::Digits(3), "unit");
@@ -768,7 +744,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
             Shape::Chars(1),
             "document",
         );
-        max_chars(out, &format!("documents[{i}].cert_no"), &doc.cert_no, 32);
     }
 
     for (i, e) in d.edocs.iter().enumerate() {
@@ -781,7 +756,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
                 "8 digits, e.g. 00000001",
             );
         }
-        max_chars(out, &format!("edocs[{i}].file_name"), &e.file_name, 255);
         if filled(&e.size) && !e.size.bytes().all(|b| b.is_ascii_digit()) {
             format_error(
                 out,

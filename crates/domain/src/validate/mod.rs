@@ -202,6 +202,27 @@ pub fn validate_declaration(
             crate::paperless::GoodsKind::from_declaration(declaration),
         ));
     }
+    lengths(declaration, &mut out);
     order::sort(&mut out);
     out
+}
+
+/// The limits table's lengths (`DEC-FMT`, in drafts too: an over-long
+/// field is never fine). Added beside the field's other problems: a code
+/// typed as a name (`CHINA` for `CHN`) is both too long and not a code, and
+/// the code's message says more; no message quotes more than a few dozen
+/// characters of a value, so a huge one costs nothing there.
+fn lengths(d: &Declaration, out: &mut Vec<Problem>) {
+    out.extend(
+        crate::limits::declaration_overlong(d)
+            .iter()
+            .map(length_problem),
+    );
+}
+
+/// The `DEC-FMT` problem of an over-long declaration field.
+pub fn length_problem(o: &crate::limits::Overlong) -> Problem {
+    let (zh, en) = labels::field_label(&o.field);
+    let (zh, en) = o.messages(&zh, &en);
+    Problem::error(rule::FMT, o.field.clone(), zh, en)
 }
