@@ -57,7 +57,7 @@ pub fn read_keys(path: &Path) -> Result<Vec<PublicSeal>, OfflineError> {
         path: path.display().to_string(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = read_bounded(path, MAX_KEY_FILE).map_err(|e| bad(e.to_string()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let items = match value {
@@ -153,15 +153,72 @@ pub fn qr_text(input: &str) -> Result<String, OfflineError> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     match ext.as_str() {
-        "pdf" => qr_from_pdf(path),
-        "txt" => Ok(std::fs::read_to_string(path)?.trim_end().to_owned()),
-        _ => qr_from_image(path),
+        "txt" => Ok(read_bounded(path, MAX_QR_FILE)?.trim_end().to_owned()),
+        other => {
+            // The tools read it, not us: refuse what no certificate is.
+            let size = std::fs::metadata(path)?.len();
+            if size > MAX_SCAN_FILE {
+                return Err(too_large(path, size, MAX_SCAN_FILE).into());
+            }
+            if other == "pdf" {
+                qr_from_pdf(path)
+            } else {
+                qr_from_image(path)
+            }
+        }
     }
+}
+
+/// The largest issuer key file read: a few hundred keys.
+pub const MAX_KEY_FILE: u64 = 1024 * 1024;
+/// The largest `.txt` file of QR text read (the text itself is far smaller).
+pub const MAX_QR_FILE: u64 = 64 * 1024;
+/// The largest image or PDF handed to the scanning tools.
+pub const MAX_SCAN_FILE: u64 = 64 * 1024 * 1024;
+
+fn too_large(path: &Path, size: u64, limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!(
+            "{}: too large ({size} bytes); at most {limit} bytes is read",
+            path.display()
+        ),
+    )
+}
+
+/// Reads a text file of at most `limit` bytes, stopping at `limit + 1`
+/// whatever the file's stated size (a FIFO, a growing file).
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(limit + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(too_large(path, text.len() as u64, limit));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_and_qr_files_past_their_limit_are_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys.json");
+        std::fs::write(&keys, vec![b' '; MAX_KEY_FILE as usize + 1]).unwrap();
+        let err = read_keys(&keys).unwrap_err();
+        assert_eq!(err.code(), "bad_key_file");
+        assert!(err.to_string().contains("too large"), "{err}");
+        assert!(err.to_string().contains("keys.json"), "{err}");
+        let qr = dir.path().join("qr.txt");
+        std::fs::write(&qr, vec![b'A'; MAX_QR_FILE as usize + 1]).unwrap();
+        let err = qr_text(qr.to_str().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("qr.txt: too large"), "{err}");
+        std::fs::write(&qr, "PD1:abc\n").unwrap();
+        assert_eq!(qr_text(qr.to_str().unwrap()).unwrap(), "PD1:abc");
+    }
 
     #[test]
     fn text_that_is_no_file_is_the_qr_text() {
