@@ -3,4 +3,5 @@
 //! link of the whole dependency tree.
 
 mod fixtures;
+mod props;
 mod schema;

@@ -13,4 +13,5 @@ mod offline;
 mod origin;
 mod secrets;
 mod session;
+mod simulation;
 mod transport;
