@@ -59,7 +59,8 @@ for t in "${targets[@]}"; do
   status=0
   (cd "$dir" && PORTDESK_FUZZ_SECS=$((minutes * 60)) "${bins[$bin]}" \
       --exact "$test" --nocapture --test-threads 1) >"$log" 2>&1 || status=$?
-  line=$(grep -E "^fuzz target $label: " "$log" | tail -n 1 || true)
+  # Not anchored: the harness's "test NAME ... " precedes it on the line.
+  line=$(grep -oE "fuzz target $label: .*" "$log" | tail -n 1 || true)
   if [[ $line =~ :\ ([0-9]+)\ cases,\ ([0-9]+)\ failures,\ ([0-9.]+)\ s ]]; then
     cases=${BASH_REMATCH[1]} failures=${BASH_REMATCH[2]} secs=${BASH_REMATCH[3]}
   else
