@@ -1,12 +1,16 @@
 //! Test and bench support shared by every crate: the one place that starts a
 //! real `mock-window` process and reads its address, and the one place that
 //! finds a workspace binary (`mock-window`, `portdesk`, `portdesk-app`).
+//! [`fuzz`] is the runner and the hostile-input strategies of the property
+//! and fuzz targets (`tests/fuzz/run.sh`).
 //!
 //! Binaries are never built from here: `cargo test --workspace` builds every
 //! package's binaries before it runs a test, and `scripts/test.sh` builds
 //! everything once, up front, with one feature set. A test that runs a nested
 //! `cargo build` would recompile shared dependencies with another feature
 //! set inside the timed run.
+
+pub mod fuzz;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -4,4 +4,5 @@
 
 mod fixtures;
 mod limits;
+mod props;
 mod schema;

@@ -14,5 +14,6 @@ mod offline;
 mod origin;
 mod secrets;
 mod session;
+mod simulation;
 mod supervisor;
 mod transport;
