@@ -2,6 +2,8 @@
 //! side (`seal`, `sign_fields`) against the client's (`open`, `matches`,
 //! `verify_fields`), and every way a tampered or foreign code must fail.
 
+mod props;
+
 use chrono::NaiveDate;
 use portdesk_domain::origin::{CertifiedFields, OriginApplication};
 use portdesk_seal::{

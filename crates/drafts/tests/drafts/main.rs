@@ -1,0 +1,6 @@
+//! The integration tests of `portdesk-drafts`, one module per area, linked
+//! into one test binary: on a 2-core machine every extra binary is another
+//! link of the whole dependency tree.
+
+mod interchange_props;
+mod tax;
