@@ -351,6 +351,7 @@ fn log_line(
         status,
         retry_after_ms: None,
         body,
+        truncated: None,
     }
 }
 
