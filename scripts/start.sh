@@ -26,7 +26,9 @@ fi
 if [ -z "${PORTDESK_SERVER_URL:-}" ]; then
   mock_dir="${PORTDESK_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/cn.portdesk.desktop}"
   mkdir -p "$mock_dir"
-  "$target_dir/debug/mock-window" --db "$mock_dir/mock-window.db" >"$mock_dir/mock-window.log" 2>&1 &
+  # Owner-only files: the log holds the mock's control token (its second
+  # stdout line), the database its sealing key. The app needs no /control.
+  (umask 077 && exec "$target_dir/debug/mock-window" --db "$mock_dir/mock-window.db" >"$mock_dir/mock-window.log" 2>&1) &
   mock_pid=$!
   trap 'kill $mock_pid 2>/dev/null || true' EXIT
   export PORTDESK_SERVER_URL="http://127.0.0.1:8421"

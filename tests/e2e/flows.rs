@@ -110,8 +110,10 @@ async fn amendment_is_tolerated_and_a_customs_change_is_a_choice() {
         .expect("read the outbox")
         .expect("delivered")
         .seq_no;
+    let control = portdesk_testkit::control_header_for(&mock.base);
     let r = reqwest::Client::new()
         .post(format!("{}/control/declarations/{seq_no}/amend", mock.base))
+        .header(control.0, control.1)
         .json(&serde_json::json!({"changes": [{"field": "head.conveyance_name", "value": "COSCO TIANJIN"}]}))
         .send()
         .await

@@ -1,4 +1,4 @@
-//! The mock's control surface (`/control`, loopback only): fault knobs, the
+//! The mock's control surface (`/control`, loopback only, with the control token): fault knobs, the
 //! movable clock and token expiry. Not part of the real Single Window.
 
 use chrono::{DateTime, Utc};
@@ -78,4 +78,15 @@ pub struct ClockState {
 pub struct ExpireTokensAnswer {
     /// Access tokens that were live and now are expired.
     pub expired: u64,
+}
+
+/// `GET /control/auth-stats`: what the login defences did since start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuthStats {
+    /// Password checks (argon2) run, against real or dummy hashes.
+    pub password_checks: u64,
+    /// Login attempts answered 429 by the throttle.
+    pub throttled: u64,
+    /// Logins answered 503 because too many checks were running or waiting.
+    pub busy: u64,
 }

@@ -6,6 +6,7 @@
 //! Every route goes through `OpenApiRouter`, so the OpenAPI document is
 //! generated from the very routes served; `tests/openapi.rs` checks both ways.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
@@ -18,7 +19,7 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::{
     auth, certificates, control, declarations, guarantees, guard, openapi, origin, receipts,
-    reference, AppState,
+    reference, request_log, AppState,
 };
 
 /// /v1 areas behind the guard (token, faults, idempotency of writes).
@@ -43,12 +44,18 @@ fn public() -> OpenApiRouter<AppState> {
 /// The whole API as an `OpenApiRouter`, before state is applied.
 pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(protected().layer(from_fn_with_state(state.clone(), guard::v1_guard)))
+        .merge(
+            protected()
+                .layer(from_fn_with_state(state.clone(), guard::v1_guard))
+                // Outside the guard: a write is logged even when a fault
+                // answers for it.
+                .layer(from_fn_with_state(state.clone(), request_log::log_writes)),
+        )
         .merge(public())
         .merge(
             control::routes()
                 .merge(origin::control_routes())
-                .layer(axum::middleware::from_fn(control::loopback_only)),
+                .layer(from_fn_with_state(state.clone(), control::control_guard)),
         )
 }
 
@@ -71,6 +78,9 @@ pub fn router(state: AppState) -> Router {
     json.push('\n');
     let _ = state.openapi_json.set(json);
     router
+        // The one request-body limit: the JSON extractors obey it, and the
+        // guard and the request log buffer with the same number.
+        .layer(DefaultBodyLimit::max(state.body_limit))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, error_code::NO_ROUTE, "no such route")
                 .into_response()

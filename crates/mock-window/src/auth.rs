@@ -4,22 +4,29 @@
 //! Tokens are random, handed out once, and stored only as SHA-256 digests.
 //! An expired token answers `token_expired`, an unknown one `unauthorized`,
 //! so a client knows whether refreshing can help.
+//!
+//! Refresh tokens come in families (one per login); a spent one presented
+//! again revokes its family. Logins pass [`crate::throttle`] first.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
-use axum::Json;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use portdesk_api::{
-    CreditRating, EnterpriseSummary, ErrorBody, LoginRequest, RefreshRequest, TokenResponse,
+    error_code, CreditRating, EnterpriseSummary, ErrorBody, LoginRequest, RefreshRequest,
+    TokenResponse,
 };
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::clock::to_datetime;
 use crate::error::{ApiError, JsonBody};
+use crate::throttle::OperatorKey;
 use crate::AppState;
 
 /// Refresh tokens live a week (server time).
@@ -94,6 +101,10 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Tenan
 }
 
 /// Log in (登录) with customs code, operator and password.
+///
+/// Throttled per operator and per client address (429 with `Retry-After`);
+/// an unknown operator is checked against a dummy hash of the same cost, so
+/// it takes as long and counts the same (see [`crate::throttle`]).
 #[utoipa::path(
     post,
     path = "/v1/auth/login",
@@ -102,12 +113,29 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Tenan
     responses(
         (status = 200, description = "Token pair", body = TokenResponse),
         (status = 401, description = "Wrong customs code, operator or password", body = ErrorBody),
+        (status = 429, description = "Too many failed logins for this operator or address; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many logins being checked at once; see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
+    let addr = peer.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(c)| c.0.ip());
+    let key = OperatorKey {
+        customs_code: req.customs_code.clone(),
+        operator: req.operator.clone(),
+    };
+    let attempt = state.throttle.admit(key, addr).map_err(|wait| {
+        tracing::info!(customs_code = %req.customs_code, operator = %req.operator, %addr, wait, "login throttled");
+        ApiError::retry_after(
+            StatusCode::TOO_MANY_REQUESTS,
+            error_code::RATE_LIMITED,
+            "too many failed logins for this operator or from this address",
+            wait,
+        )
+    })?;
     let row = sqlx::query(
         "SELECT o.id, o.password_hash, e.id FROM operators o
          JOIN enterprises e ON e.id = o.enterprise_id
@@ -117,12 +145,28 @@ pub async fn login(
     .bind(&req.operator)
     .fetch_optional(&state.db)
     .await?;
-    let denied = || ApiError::unauthorized("wrong customs code, operator or password");
-    let row = row.ok_or_else(denied)?;
-    let hash: String = row.get(1);
-    // Verification is CPU work: keep it off the async workers.
+    // No such operator: the same work against a hash no password matches.
+    let hash: String = match &row {
+        Some(r) => r.get(1),
+        None => state.dummy_hash.as_str().to_owned(),
+    };
+    let Some(place) = state.hash_gate.enter() else {
+        // Not checked, so neither a failure nor a success.
+        attempt.abandon();
+        return Err(ApiError::retry_after(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_code::UNAVAILABLE,
+            "too many logins are being checked at once",
+            1,
+        ));
+    };
+    let permit = state.hash_gate.run_permit(&place).await;
+    // Verification is CPU work: keep it off the async workers. The permit
+    // moves into the blocking task, so a client that hangs up does not free
+    // a place while its check still runs (and holds its memory).
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || {
+    let verified = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
@@ -131,16 +175,34 @@ pub async fn login(
     })
     .await
     .unwrap_or(false);
-    if !ok {
-        tracing::info!(customs_code = %req.customs_code, operator = %req.operator, "login refused");
-        return Err(denied());
-    }
-    let answer = issue_tokens(&state, row.get(2), row.get(0), &req.operator).await?;
+    drop(place);
+    let row = match row {
+        Some(row) if verified => row,
+        _ => {
+            attempt.failed();
+            tracing::info!(customs_code = %req.customs_code, operator = %req.operator, "login refused");
+            return Err(ApiError::unauthorized(
+                "wrong customs code, operator or password",
+            ));
+        }
+    };
+    attempt.succeeded();
+    let family = hex::encode(rand::random::<[u8; 16]>());
+    let mut tx = state.db.begin().await?;
+    let pair = insert_pair(&state, &mut tx, row.get(2), row.get(0), &family).await?;
+    tx.commit().await?;
+    let answer = token_response(&state, pair, row.get(2), &req.operator).await?;
     tracing::info!(customs_code = %req.customs_code, operator = %req.operator, "logged in");
     Ok(Json(answer))
 }
 
 /// Trade a refresh token for a new token pair (刷新令牌).
+///
+/// A refresh token is spent once: the spend is one conditional update in
+/// the same transaction that issues the new pair, so of several parallel
+/// refreshes exactly one wins. Presenting a spent refresh token again means
+/// two parties hold it (one of them a thief): every token of its family
+/// (the login it descends from) is revoked, and both must log in again.
 #[utoipa::path(
     post,
     path = "/v1/auth/refresh",
@@ -148,7 +210,7 @@ pub async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair; the old refresh token is spent", body = TokenResponse),
-        (status = 401, description = "Unknown, spent or expired refresh token", body = ErrorBody),
+        (status = 401, description = "Unknown, spent or expired refresh token (a spent one revokes its whole family)", body = ErrorBody),
     )
 )]
 pub async fn refresh(
@@ -156,67 +218,122 @@ pub async fn refresh(
     JsonBody(req): JsonBody<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let digest = token_digest(&req.refresh_token);
+    let mut tx = state.db.begin().await?;
     let row = sqlx::query(
-        "SELECT t.enterprise_id, t.operator_id, t.expires_at, t.revoked, o.operator
+        "SELECT t.enterprise_id, t.operator_id, t.expires_at, t.revoked, o.operator, t.family
          FROM tokens t JOIN operators o ON o.id = t.operator_id
          WHERE t.token_hash = ? AND t.kind = 'refresh'",
     )
     .bind(&digest)
-    .fetch_optional(&state.db)
+    .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| ApiError::unauthorized("unknown refresh token"))?;
+    let family: Option<String> = row.get(5);
     if row.get::<i64, _>(3) != 0 {
-        return Err(ApiError::unauthorized("refresh token already used"));
+        return Err(reuse(tx, family.as_deref()).await?);
     }
     if row.get::<i64, _>(2) <= state.clock.now_ms() {
         return Err(ApiError::token_expired());
     }
-    sqlx::query("UPDATE tokens SET revoked = 1 WHERE token_hash = ?")
+    let spent = sqlx::query("UPDATE tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0")
         .bind(&digest)
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    if spent.rows_affected() != 1 {
+        // Spent between the read and the update: a reuse all the same.
+        return Err(reuse(tx, family.as_deref()).await?);
+    }
+    // Tokens from before families existed start one now.
+    let family = family.unwrap_or_else(|| hex::encode(rand::random::<[u8; 16]>()));
+    let pair = insert_pair(&state, &mut tx, row.get(0), row.get(1), &family).await?;
+    tx.commit().await?;
     let operator: String = row.get(4);
     Ok(Json(
-        issue_tokens(&state, row.get(0), row.get(1), &operator).await?,
+        token_response(&state, pair, row.get(0), &operator).await?,
     ))
 }
 
-async fn issue_tokens(
+/// A spent refresh token presented again: revokes its family, and the answer.
+async fn reuse(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    family: Option<&str>,
+) -> Result<ApiError, ApiError> {
+    let Some(family) = family else {
+        return Ok(ApiError::unauthorized("refresh token already used"));
+    };
+    let revoked = sqlx::query("UPDATE tokens SET revoked = 1 WHERE family = ? AND revoked = 0")
+        .bind(family)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::warn!(
+        revoked = revoked.rows_affected(),
+        "a spent refresh token was presented again: its family is revoked"
+    );
+    Ok(ApiError::unauthorized(
+        "refresh token already used; every token of this login is revoked, log in again",
+    ))
+}
+
+/// A token pair just stored, before it becomes an answer.
+struct Pair {
+    token: String,
+    expires_at: i64,
+    refresh_token: String,
+    refresh_expires_at: i64,
+}
+
+/// Stores a new access and refresh token of `family` in the caller's transaction.
+async fn insert_pair(
     state: &AppState,
+    conn: &mut SqliteConnection,
     enterprise_id: i64,
     operator_id: i64,
-    operator: &str,
-) -> Result<TokenResponse, ApiError> {
+    family: &str,
+) -> Result<Pair, ApiError> {
     let now = state.clock.now_ms();
-    let expires_at = now + (state.token_ttl_secs as i64) * 1000;
-    let refresh_expires_at = now + REFRESH_TTL_MS;
-    let token = new_token("mwa_");
-    let refresh_token = new_token("mwr_");
-    let mut tx = state.db.begin().await?;
+    let ttl_ms = i64::try_from(state.token_ttl_secs)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000);
+    let pair = Pair {
+        token: new_token("mwa_"),
+        expires_at: now.saturating_add(ttl_ms),
+        refresh_token: new_token("mwr_"),
+        refresh_expires_at: now.saturating_add(REFRESH_TTL_MS),
+    };
     for (t, kind, exp) in [
-        (&token, "access", expires_at),
-        (&refresh_token, "refresh", refresh_expires_at),
+        (&pair.token, "access", pair.expires_at),
+        (&pair.refresh_token, "refresh", pair.refresh_expires_at),
     ] {
         sqlx::query(
-            "INSERT INTO tokens (token_hash, kind, enterprise_id, operator_id, expires_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tokens (token_hash, kind, enterprise_id, operator_id, expires_at, family)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(token_digest(t))
         .bind(kind)
         .bind(enterprise_id)
         .bind(operator_id)
         .bind(exp)
-        .execute(&mut *tx)
+        .bind(family)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await?;
+    Ok(pair)
+}
+
+async fn token_response(
+    state: &AppState,
+    pair: Pair,
+    enterprise_id: i64,
+    operator: &str,
+) -> Result<TokenResponse, ApiError> {
     Ok(TokenResponse {
-        token,
+        token: pair.token,
         token_type: "Bearer".into(),
-        expires_at: to_datetime(expires_at),
+        expires_at: to_datetime(pair.expires_at),
         expires_in: state.token_ttl_secs,
-        refresh_token,
-        refresh_expires_at: to_datetime(refresh_expires_at),
+        refresh_token: pair.refresh_token,
+        refresh_expires_at: to_datetime(pair.refresh_expires_at),
         operator: operator.to_owned(),
         enterprise: enterprise_summary(state, enterprise_id).await?,
     })

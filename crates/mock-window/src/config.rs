@@ -63,6 +63,46 @@ pub struct Config {
     /// Seed of the fault RNG.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The token every `/control` request must carry in `X-Control-Token`.
+    /// Without it (and without `MOCK_CONTROL_TOKEN` in the environment) a
+    /// random one is made; either way it is printed as the second line on stdout.
+    #[arg(long)]
+    pub control_token: Option<String>,
+    /// Failed logins of one operator (customs code + operator) within
+    /// `--login-window-secs` before further attempts answer 429. Attempts
+    /// still being checked count too, so parallel guesses cannot slip past.
+    #[arg(long, default_value_t = 5)]
+    pub login_max_failures: u32,
+    /// The same, per client address (any operator).
+    #[arg(long, default_value_t = 30)]
+    pub login_max_failures_per_addr: u32,
+    /// The window of the login throttle (real time, not the movable clock).
+    #[arg(long, default_value_t = 60)]
+    pub login_window_secs: u64,
+    /// Password checks (argon2) run at once; each holds its memory cost.
+    #[arg(long, default_value_t = 2)]
+    pub login_hash_permits: usize,
+    /// Logins waiting for a password check beyond those running; more answer 503.
+    #[arg(long, default_value_t = 16)]
+    pub login_hash_queue: usize,
+    /// Time a client has to send a request's headers (also an idle
+    /// keep-alive connection's limit between requests).
+    #[arg(long, default_value_t = 30_000)]
+    pub header_read_timeout_ms: u64,
+    /// A connection with no request in progress and no bytes moving this
+    /// long is closed.
+    #[arg(long, default_value_t = 60_000)]
+    pub idle_timeout_ms: u64,
+    /// Connections served at once; further ones wait to be accepted.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
+    /// Largest request body (every route); larger answers 413.
+    #[arg(long, default_value_t = 4 * 1024 * 1024)]
+    pub body_limit_bytes: usize,
+    /// Appends one JSON line per /v1 write (auth excepted) to this file,
+    /// before the handler runs: method, path, Idempotency-Key, client_seq_no.
+    #[arg(long)]
+    pub request_log: Option<PathBuf>,
 }
 
 /// `--fault-commit-then-fail-mode` values.

@@ -1,9 +1,10 @@
 //! The server's error type and how it becomes an HTTP answer with an
 //! [`ErrorBody`].
 
+use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portdesk_api::{error_code, ErrorBody, RejectionReason};
@@ -28,6 +29,18 @@ impl ApiError {
             status,
             body: ErrorBody::new(code, message),
         }
+    }
+
+    /// An answer that says when to try again: `Retry-After` and `retry_after_secs`.
+    pub fn retry_after(
+        status: StatusCode,
+        code: &str,
+        message: impl Into<String>,
+        secs: u64,
+    ) -> Self {
+        let mut body = ErrorBody::new(code, message);
+        body.retry_after_secs = Some(secs);
+        ApiError::Http { status, body }
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
@@ -79,7 +92,15 @@ impl From<serde_json::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::Http { status, body } => (status, Json(body)).into_response(),
+            ApiError::Http { status, body } => {
+                let retry_after = body.retry_after_secs;
+                let mut r = (status, Json(body)).into_response();
+                if let Some(secs) = retry_after {
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                }
+                r
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 (
@@ -112,5 +133,37 @@ where
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_code::INVALID_BODY,
+            r.body_text(),
+        );
+    }
     ApiError::bad_request(error_code::INVALID_BODY, r.body_text())
+}
+
+/// Reads a whole request body of at most `limit` bytes: beyond it 413, a
+/// body that breaks off 400 (both `invalid_body`).
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    match to_bytes(body, limit).await {
+        Ok(b) => Ok(b),
+        Err(e) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit exceeded");
+            if too_large {
+                Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    error_code::INVALID_BODY,
+                    format!("the request body is larger than {limit} bytes"),
+                ))
+            } else {
+                Err(ApiError::bad_request(
+                    error_code::INVALID_BODY,
+                    format!("cannot read the request body: {e}"),
+                ))
+            }
+        }
+    }
 }

@@ -28,12 +28,13 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::auth::{authenticate, Tenant};
-use crate::error::ApiError;
+use crate::error::{read_body, ApiError};
 use crate::faults::drop_response;
 use crate::AppState;
 
-/// Largest request or response body the guard buffers.
-const BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// Largest response body the guard buffers to store (requests are bounded
+/// by `--body-limit-bytes`). Answers are small JSON; this is a backstop.
+const RESPONSE_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Axum middleware for the protected /v1 routes.
 pub async fn v1_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -125,9 +126,7 @@ async fn idempotent_write(
             )
         })?;
     let (mut parts, body) = req.into_parts();
-    let bytes = to_bytes(body, BODY_LIMIT)
-        .await
-        .map_err(|e| ApiError::bad_request(error_code::INVALID_BODY, e.to_string()))?;
+    let bytes = read_body(body, state.body_limit).await?;
     let hash = request_hash(&parts.method, parts.uri.path(), &bytes);
     let task_state = state.clone();
     // Claiming the key, doing the work and storing the answer run in one
@@ -255,7 +254,7 @@ async fn finish(
     response: Response,
 ) -> Result<Response, ApiError> {
     let (parts, body) = response.into_parts();
-    let bytes = match to_bytes(body, BODY_LIMIT).await {
+    let bytes = match to_bytes(body, RESPONSE_LIMIT).await {
         Ok(b) => b,
         Err(e) => {
             release(state, tenant, key).await?;

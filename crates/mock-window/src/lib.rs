@@ -13,8 +13,11 @@
 //!   [`declarations`], [`receipts`], [`reference`], [`guarantees`],
 //!   [`origin`], [`certificates`], [`control`], [`openapi`]).
 //! - [`guard`]: what every protected /v1 request passes: faults and idempotency.
+//! - [`throttle`]: login throttling and the bound on concurrent password checks.
+//! - [`request_log`]: the `--request-log` evidence file of /v1 writes.
 //! - [`review`]: the background task that issues receipts on a schedule.
-//! - [`server`]: the accept loop (it can drop a connection without an answer).
+//! - [`server`]: the accept loop (it can drop a connection without an answer;
+//!   header-read and idle timeouts, a connection cap).
 
 pub mod app;
 pub mod auth;
@@ -33,11 +36,13 @@ pub mod openapi;
 pub mod origin;
 pub mod receipts;
 pub mod reference;
+pub mod request_log;
 pub mod review;
 pub mod seed;
 pub mod server;
 pub mod start_error;
 pub mod state;
+pub mod throttle;
 
 pub use config::Config;
 pub use server::{serve, Server};

@@ -1,7 +1,8 @@
 //! `mock-window`: runs the mock Single Window until interrupted.
 //!
 //! The first line on stdout is `listening on http://ADDR`, so scripts and
-//! tests that start it with `--port 0` learn the port it got.
+//! tests that start it with `--port 0` learn the port it got; the second is
+//! `control token: TOKEN`, what `/control` requests carry in `X-Control-Token`.
 
 use std::io::Write;
 
@@ -27,6 +28,7 @@ async fn main() {
         }
     };
     println!("listening on http://{}", server.local_addr());
+    println!("control token: {}", server.control_token());
     let _ = std::io::stdout().flush();
     tokio::select! {
         r = serve(server) => {

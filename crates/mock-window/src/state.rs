@@ -9,8 +9,11 @@ use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
+use crate::control::ControlAccess;
 use crate::faults::Faults;
 use crate::reference::ReferenceData;
+use crate::request_log::RequestLog;
+use crate::throttle::{HashGate, LoginThrottle};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -28,4 +31,15 @@ pub struct AppState {
     pub openapi_json: Arc<OnceLock<String>>,
     pub token_ttl_secs: u64,
     pub idempotency_ttl_secs: u64,
+    /// The control token and bound port `/control` requests are checked against.
+    pub control: Arc<ControlAccess>,
+    pub throttle: Arc<LoginThrottle>,
+    pub hash_gate: Arc<HashGate>,
+    /// What unknown operators' passwords are checked against: a hash of a
+    /// random password with the cost of the real ones.
+    pub dummy_hash: Arc<String>,
+    /// Largest request body, every route.
+    pub body_limit: usize,
+    /// `--request-log`, if given.
+    pub request_log: Option<Arc<RequestLog>>,
 }

@@ -15,6 +15,47 @@ pub mod fuzz;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+use serde::Deserialize;
+
+/// The header `/control` requests carry the mock's control token in.
+pub const CONTROL_TOKEN_HEADER: &str = "X-Control-Token";
+
+/// Control tokens of the mocks this process started, by base URL: a test
+/// whose harness keeps its [`MockProcess`] private still reaches `/control`
+/// with [`control_header_for`] and the base it knows.
+static CONTROL_TOKENS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+fn remember_token(base: &str, token: &str) {
+    let mut tokens = CONTROL_TOKENS.lock().unwrap_or_else(|p| p.into_inner());
+    tokens.retain(|(b, _)| b != base);
+    tokens.push((base.to_owned(), token.to_owned()));
+}
+
+/// The `/control` header (name, value) of the mock this process started at
+/// `base` (`http://127.0.0.1:PORT`, as in [`MockProcess::base`]).
+pub fn control_header_for(base: &str) -> (&'static str, String) {
+    let base = base.trim_end_matches('/');
+    let tokens = CONTROL_TOKENS.lock().unwrap_or_else(|p| p.into_inner());
+    let token = tokens
+        .iter()
+        .rev()
+        .find(|(b, _)| b == base)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| panic!("no mock-window was started at {base} by this process"));
+    (CONTROL_TOKEN_HEADER, token)
+}
+
+/// One line of the mock's request log (`--request-log`): a /v1 write as
+/// received, before the server did anything with it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    pub idempotency_key: Option<String>,
+    pub client_seq_no: Option<String>,
+}
 
 /// The path of a workspace binary built in the same profile as the running
 /// test or bench: the directory of the running executable (`target/<profile>/deps`)
@@ -96,11 +137,15 @@ impl MockOptions {
     }
 }
 
-/// A running `mock-window` process with its own SQLite file in a temporary
+/// A running `mock-window` process with its own SQLite file and request log
+/// (`--request-log`, see [`MockProcess::requests`]) in a temporary
 /// directory; killed (SIGKILL) on drop.
 pub struct MockProcess {
     /// `http://127.0.0.1:PORT`, as the mock printed it.
     pub base: String,
+    /// What `/control` requests carry in [`CONTROL_TOKEN_HEADER`], as the
+    /// mock printed it (a new one after each restart).
+    pub control_token: String,
     child: Child,
     dir: tempfile::TempDir,
     options: MockOptions,
@@ -115,9 +160,10 @@ impl MockProcess {
 
     pub fn start_with(options: MockOptions) -> MockProcess {
         let dir = tempfile::tempdir().expect("mock data dir");
-        let (child, base) = spawn(dir.path(), &options, 0);
+        let (child, base, control_token) = spawn(dir.path(), &options, 0);
         MockProcess {
             base,
+            control_token,
             child,
             dir,
             options,
@@ -132,10 +178,37 @@ impl MockProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
         self.options.args = args.iter().map(|s| s.to_string()).collect();
-        let (child, base) = spawn(self.dir.path(), &self.options, self.starts);
+        let (child, base, control_token) = spawn(self.dir.path(), &self.options, self.starts);
         self.starts += 1;
         self.child = child;
         self.base = base;
+        self.control_token = control_token;
+    }
+
+    /// The header (name, value) a `/control` request needs:
+    /// `req.header(h.0, h.1)` with `let h = mock.control_header();`.
+    pub fn control_header(&self) -> (&'static str, String) {
+        (CONTROL_TOKEN_HEADER, self.control_token.clone())
+    }
+
+    /// The mock's request log (`requests.jsonl` in its data dir, kept across
+    /// restarts): every /v1 write it received, in order. A torn last line
+    /// (the process killed mid-write) is skipped.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        let path = self.dir.path().join(REQUEST_LOG);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("request log {}: {e}", path.display()));
+        let mut out = Vec::new();
+        let mut lines = text.split_inclusive('\n').peekable();
+        while let Some(line) = lines.next() {
+            let last = lines.peek().is_none();
+            match serde_json::from_str::<LoggedRequest>(line.trim_end()) {
+                Ok(r) => out.push(r),
+                Err(_) if last && !line.ends_with('\n') => {}
+                Err(e) => panic!("request log {}: bad line {line:?}: {e}", path.display()),
+            }
+        }
+        out
     }
 
     /// `base` + `path`.
@@ -146,6 +219,11 @@ impl MockProcess {
     /// The mock's data directory (its database is `mw.db` there).
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The process id (to read `/proc/PID/status` in a bench note, say).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The port it listens on.
@@ -165,7 +243,10 @@ impl Drop for MockProcess {
     }
 }
 
-fn spawn(dir: &Path, options: &MockOptions, restarts: u32) -> (Child, String) {
+/// The request log's file name in the data dir.
+const REQUEST_LOG: &str = "requests.jsonl";
+
+fn spawn(dir: &Path, options: &MockOptions, restarts: u32) -> (Child, String, String) {
     let bin = options
         .binary
         .clone()
@@ -185,16 +266,17 @@ fn spawn(dir: &Path, options: &MockOptions, restarts: u32) -> (Child, String) {
         .arg(options.port.to_string())
         .arg("--db")
         .arg(dir.join("mw.db"))
+        .arg("--request-log")
+        .arg(dir.join(REQUEST_LOG))
         .args(&options.args)
         .env("RUST_LOG", &options.rust_log)
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
         .unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+    let mut stdout = BufReader::new(child.stdout.take().expect("mock stdout"));
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("mock stdout"))
-        .read_line(&mut line)
-        .expect("the mock's first line");
+    stdout.read_line(&mut line).expect("the mock's first line");
     let base = match line.trim().strip_prefix("listening on ") {
         Some(base) => base.to_owned(),
         None => {
@@ -203,5 +285,15 @@ fn spawn(dir: &Path, options: &MockOptions, restarts: u32) -> (Child, String) {
             panic!("mock-window did not start: first line {line:?}\n{log}");
         }
     };
-    (child, base)
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("the mock's second line");
+    let token = match line.trim().strip_prefix("control token: ") {
+        Some(token) => token.to_owned(),
+        None => {
+            let _ = child.kill();
+            panic!("mock-window's second line is not its control token: {line:?}");
+        }
+    };
+    remember_token(&base, &token);
+    (child, base, token)
 }

@@ -121,8 +121,21 @@ impl Mock {
             .await
     }
 
+    /// The running process (its control token, data dir, request log).
+    pub fn process(&self) -> &MockProcess {
+        &self.process
+    }
+
+    /// A `/control` request with the control token.
+    pub fn control_request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let (name, value) = self.process.control_header();
+        self.http
+            .request(method, self.url(path))
+            .header(name, value)
+    }
+
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut r = self.http.request(method, self.url(path));
+        let mut r = self.control_request(method, path);
         if let Some(b) = body {
             r = r.json(&b);
         }

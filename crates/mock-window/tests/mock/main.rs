@@ -4,10 +4,14 @@
 
 mod auth;
 mod common;
+mod control;
 mod declarations;
 mod faults;
+mod files;
 mod guarantees;
 mod idempotency;
 mod openapi;
 mod origin;
 mod receipts_restart;
+mod request_log;
+mod transport;

@@ -92,6 +92,7 @@ async fn documented_routes_are_exactly_the_served_routes() {
 
     // Methods: over HTTP, each documented method is routed, every other one is 405.
     let m = Mock::start(&[]).await;
+    let control = m.process().control_header();
     for (n, (path, methods)) in documented.iter().enumerate() {
         // Fresh each time: probing /control/expire-tokens expires the last one.
         let token = m.token(BROKER).await;
@@ -101,6 +102,8 @@ async fn documented_routes_are_exactly_the_served_routes() {
                 .http
                 .request(method.parse().unwrap(), m.url(&concrete))
                 .bearer_auth(&token)
+                // /control routes need it; the others ignore it.
+                .header(control.0, control.1.as_str())
                 .header("Idempotency-Key", format!("probe-{n}-{k}"))
                 .header("content-type", "application/json")
                 .body("{}")

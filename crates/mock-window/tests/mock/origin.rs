@@ -205,12 +205,14 @@ async fn manual_review_is_routed_and_resolved_by_control() {
     let decide = |seq: String, body: Value| {
         let m = &m;
         async move {
-            m.http
-                .post(m.url(&format!("/control/origin/{seq}/decide")))
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
+            m.control_request(
+                reqwest::Method::POST,
+                &format!("/control/origin/{seq}/decide"),
+            )
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
         }
     };
     let r = decide(seq1.clone(), json!({"approve": true, "reason": "checked"})).await;

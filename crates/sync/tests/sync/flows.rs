@@ -309,8 +309,10 @@ async fn amendments_and_customs_changes_end_as_choices_not_losses() {
     let mut mine = drafts.get(id).await.unwrap().declaration;
     mine.head.voyage_no = "2612E".into();
     drafts.save(id, &mine, "save").await.unwrap();
+    let control = portdesk_testkit::control_header_for(&mock.base);
     let r = http
         .post(format!("{}/control/declarations/{seq_no}/amend", mock.base))
+        .header(control.0, control.1)
         .json(&serde_json::json!({"changes": [{"field": "head.conveyance_name", "value": "COSCO TIANJIN"}]}))
         .send()
         .await
@@ -412,10 +414,24 @@ fn update_faults_blocking(base: &str, change: impl FnOnce(&mut serde_json::Value
                 rt.block_on(async {
                     let http = reqwest::Client::new();
                     let url = format!("{base}/control/faults");
-                    let mut settings: serde_json::Value =
-                        http.get(&url).send().await.unwrap().json().await.unwrap();
+                    let (name, token) = portdesk_testkit::control_header_for(base);
+                    let mut settings: serde_json::Value = http
+                        .get(&url)
+                        .header(name, &token)
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
                     change(&mut settings);
-                    let r = http.put(&url).json(&settings).send().await.unwrap();
+                    let r = http
+                        .put(&url)
+                        .header(name, &token)
+                        .json(&settings)
+                        .send()
+                        .await
+                        .unwrap();
                     assert_eq!(r.status(), 200);
                 });
             })
@@ -445,8 +461,10 @@ async fn a_failed_read_back_of_a_customs_change_is_done_by_the_next_worker() {
     let seq_no = filing["seq_no"].as_str().unwrap().to_owned();
 
     // Customs changes the conveyance (an M receipt follows).
+    let control = portdesk_testkit::control_header_for(&mock.base);
     let r = http
         .post(format!("{}/control/declarations/{seq_no}/amend", mock.base))
+        .header(control.0, control.1)
         .json(&serde_json::json!({"changes": [{"field": "head.conveyance_name", "value": "COSCO TIANJIN"}]}))
         .send()
         .await

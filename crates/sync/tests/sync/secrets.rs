@@ -82,8 +82,10 @@ async fn secrets_never_reach_the_database_or_the_logs() {
 
     // Expire every token, file more: the worker must log in again silently.
     let http = reqwest::Client::new();
+    let (name, token) = portdesk_testkit::control_header_for(&mock.base);
     let r = http
         .post(format!("{}/control/expire-tokens", mock.base))
+        .header(name, token)
         .send()
         .await
         .unwrap();
