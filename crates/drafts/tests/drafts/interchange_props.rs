@@ -15,10 +15,10 @@ use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 
 const FIXTURES: [&str; 4] = [
-    include_str!("../../../tests/fixtures/declaration-valid.json"),
-    include_str!("../../../tests/fixtures/declaration-invalid.json"),
-    include_str!("../../../tests/fixtures/declaration-two-step-summary.json"),
-    include_str!("../../../tests/fixtures/declaration-two-step-full.json"),
+    include_str!("../../../../tests/fixtures/declaration-valid.json"),
+    include_str!("../../../../tests/fixtures/declaration-invalid.json"),
+    include_str!("../../../../tests/fixtures/declaration-two-step-summary.json"),
+    include_str!("../../../../tests/fixtures/declaration-two-step-full.json"),
 ];
 
 const GATE_CASES: u32 = 128;

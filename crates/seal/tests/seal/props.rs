@@ -17,7 +17,7 @@ use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
 
 const NUMBER: &str = "E26470ZC41091001";
-const APPLICATION: &str = include_str!("../../../tests/fixtures/origin-e-valid.json");
+const APPLICATION: &str = include_str!("../../../../tests/fixtures/origin-e-valid.json");
 const GATE_CASES: u32 = 128;
 
 /// Base45's alphabet: what a QR code's alphanumeric mode can hold.

@@ -43,6 +43,11 @@ impl Mock {
         }
     }
 
+    /// Every write the mock received, before it did anything with it.
+    pub fn requests(&self) -> Vec<portdesk_testkit::LoggedRequest> {
+        self.process.requests()
+    }
+
     /// The mock's data directory.
     pub fn dir(&self) -> &Path {
         self.process.dir()

@@ -8,18 +8,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A filing request as the server received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
-    pub path: String,
-    pub client_seq_no: Option<String>,
-    pub idempotency_key: Option<String>,
-}
+use portdesk_testkit::LoggedRequest;
 
-/// `Err` says which document broke which rule.
-pub fn check_exactly_once(sent: &[Sent], filed: &[String]) -> Result<(), String> {
+/// Checks the mock's request log against the documents `filed`; `Err`
+/// says which document broke which rule.
+pub fn check_exactly_once(sent: &[LoggedRequest], filed: &[String]) -> Result<(), String> {
     let mut keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for s in sent.iter().filter(|s| s.path == "/v1/declarations") {
+    for s in sent
+        .iter()
+        .filter(|s| s.method == "POST" && s.path == "/v1/declarations")
+    {
         let csn = s
             .client_seq_no
             .as_deref()
@@ -42,8 +40,9 @@ pub fn check_exactly_once(sent: &[Sent], filed: &[String]) -> Result<(), String>
     Ok(())
 }
 
-fn sent(csn: &str, key: &str) -> Sent {
-    Sent {
+fn sent(csn: &str, key: &str) -> LoggedRequest {
+    LoggedRequest {
+        method: "POST".into(),
         path: "/v1/declarations".into(),
         client_seq_no: Some(csn.into()),
         idempotency_key: Some(key.into()),

@@ -3,7 +3,8 @@
 //! 5 % commit-then-fail (connection dropped after the work is stored), 5 %
 //! 429 with `Retry-After: 1`, 5 % dropped connections; fixed seed). Then:
 //! every one filed exactly once on the server, none lost, every outbox entry
-//! terminal, the same key on every attempt, and no retry before its
+//! terminal, the same key on every attempt — in the client's log and in the
+//! mock's request log, written before its dedup — and no retry before its
 //! `Retry-After`.
 //!
 //! N = `PORTDESK_FAULT_N` (default 1000). `tests/sync/fault-run.sh N` runs it
@@ -126,6 +127,10 @@ async fn every_declaration_filed_exactly_once_under_faults() {
         waits_checked > 0,
         "no 429 was met; the fault knobs did not bite"
     );
+
+    // What the client sent, before the server's dedup by client document
+    // id could hide a second filing: one key per document, every one sent.
+    crate::exactly_once::check_exactly_once(&mock.requests(), &csns).unwrap();
 
     // The server: exactly one filing per client document id, all distinct.
     let http = reqwest::Client::new();
