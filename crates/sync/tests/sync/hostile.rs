@@ -413,3 +413,59 @@ async fn issuer_keys_are_trusted_on_first_use_and_merged_never_replaced() {
         assert_eq!(std::fs::read_to_string(&cache).unwrap(), both);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absurd_retry_after_values_park_an_entry_an_hour_at_most_and_panic_nothing() {
+    // Every filing answered 429 with a delay past the year 2058 or past
+    // the end of chrono's range, in the header and in the body.
+    for secs in ["1000000000", "99999999999999"] {
+        let body =
+            format!(r#"{{"code":"rate_limited","message":"slow down","retry_after_secs":{secs}}}"#);
+        let server = Scripted::start(move |head| {
+            if head.starts_with("POST /v1/declarations") {
+                let mut reply = format!(
+                    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: {secs}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .into_bytes();
+                reply.extend_from_slice(body.as_bytes());
+                reply
+            } else {
+                http(
+                    "200 OK",
+                    "application/json",
+                    br#"{"receipts":[],"next":"0","has_more":false}"#,
+                )
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let drafts = open_drafts(dir.path()).await;
+        create_and_file(&drafts, 2).await;
+        drop(drafts);
+        let (store, mut worker) = worker_on(&server.base, dir.path(), SyncConfig::default()).await;
+        let err = worker
+            .run_until_idle(Duration::from_secs(2))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "timeout", "{err}");
+        let latest = chrono::Utc::now() + chrono::Duration::seconds(3600 + 60);
+        for e in store.outbox_entries().await.unwrap() {
+            assert_eq!(e.state, portdesk_store::EntryState::RetryWait, "{e:?}");
+            assert!(
+                e.next_attempt_at <= latest,
+                "{secs}: parked until {}",
+                e.next_attempt_at
+            );
+        }
+        // A restart reads the stored instants back without a panic.
+        let (_, mut again) = worker_on(&server.base, dir.path(), SyncConfig::default()).await;
+        assert_eq!(
+            again
+                .run_until_idle(Duration::from_millis(500))
+                .await
+                .unwrap_err()
+                .code(),
+            "timeout"
+        );
+    }
+}
