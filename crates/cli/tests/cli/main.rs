@@ -4,6 +4,7 @@
 
 mod commands;
 mod common;
+mod convert;
 mod origin;
 mod tax;
 mod verify;
