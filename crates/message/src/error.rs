@@ -50,6 +50,12 @@ pub enum MessageError {
         line: usize,
         limit: usize,
     },
+    #[error("{element} (line {line}): nested more than {limit} elements deep")]
+    TooDeep {
+        element: String,
+        line: usize,
+        limit: usize,
+    },
     #[error("{element} (line {line}): more than {limit} goods lines in one declaration")]
     TooManyLines {
         element: String,
@@ -77,6 +83,7 @@ impl MessageError {
             MessageError::Duplicate { .. } => "message.duplicate",
             MessageError::InvalidValue { .. } => "message.invalid_value",
             MessageError::TooManyElements { .. } => "message.too_many_elements",
+            MessageError::TooDeep { .. } => "message.too_deep",
             MessageError::TooManyLines { .. } => "message.too_many_lines",
             MessageError::Unwritable { .. } => "message.unwritable",
         }
@@ -93,6 +100,7 @@ impl MessageError {
             | MessageError::Duplicate { element, .. }
             | MessageError::InvalidValue { element, .. }
             | MessageError::TooManyElements { element, .. }
+            | MessageError::TooDeep { element, .. }
             | MessageError::TooManyLines { element, .. } => Some(element),
             _ => None,
         }
@@ -111,6 +119,7 @@ impl MessageError {
             | MessageError::Duplicate { line, .. }
             | MessageError::InvalidValue { line, .. }
             | MessageError::TooManyElements { line, .. }
+            | MessageError::TooDeep { line, .. }
             | MessageError::TooManyLines { line, .. } => Some(*line),
             _ => None,
         }

@@ -30,6 +30,10 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 /// Most elements (start and empty tags) one message may hold. Fifty goods
 /// lines of ~40 elements and the blocks around them are a few thousand.
 pub const MAX_ELEMENTS: usize = 200_000;
+/// Deepest element nesting we accept. A message is about six levels deep;
+/// the bound keeps a hostile file from making the tree (and dropping it)
+/// recurse without end.
+pub const MAX_DEPTH: usize = 64;
 /// Most goods lines a message may carry: what the domain allows a declaration.
 pub use portdesk_domain::MAX_LINES;
 

@@ -10,7 +10,7 @@ use quick_xml::NsReader;
 
 use crate::error::MessageError;
 use crate::text::Lines;
-use crate::MAX_ELEMENTS;
+use crate::{MAX_DEPTH, MAX_ELEMENTS};
 
 pub(crate) struct Node {
     /// Local name (namespace prefixes dropped: writers differ in them).
@@ -87,6 +87,13 @@ pub(crate) fn parse(text: &str, lines: &Lines) -> Result<Node, MessageError> {
                         element: path_of(&stack, &name),
                         line: lines.line(before),
                         limit: MAX_ELEMENTS,
+                    });
+                }
+                if stack.len() == MAX_DEPTH {
+                    return Err(MessageError::TooDeep {
+                        element: path_of(&stack, &name),
+                        line: lines.line(before),
+                        limit: MAX_DEPTH,
                     });
                 }
                 if root.is_some() && stack.is_empty() {

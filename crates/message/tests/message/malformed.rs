@@ -3,9 +3,10 @@
 
 use portdesk_domain::{Declaration, GoodsLine, IeFlag};
 use portdesk_message::{
-    read, write, Fragment, MessageError, Unmodelled, WriteOptions, MAX_ELEMENTS, MAX_INPUT_BYTES,
-    MAX_LINES,
+    read, write, Fragment, MessageError, Unmodelled, WriteOptions, MAX_DEPTH, MAX_ELEMENTS,
+    MAX_INPUT_BYTES, MAX_LINES,
 };
+use rand::{Rng, SeedableRng};
 
 fn err(text: &str) -> MessageError {
     read(text.as_bytes()).expect_err("must not read")
@@ -315,4 +316,58 @@ fn the_writer_refuses_what_the_reader_would_refuse() {
         let e = write(&d, &opts).unwrap_err();
         assert!(e.to_string().contains("unmodelled.head[0]"), "{e}");
     }
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused() {
+    // The root is level 1: MAX_DEPTH levels are read, one more is not.
+    let nest = |levels: usize| {
+        let mut t = String::from(OPEN);
+        t.push_str(&"<N>".repeat(levels - 1));
+        t.push('\n');
+        t.push_str(&"</N>".repeat(levels - 1));
+        t.push_str("</DecMessage>");
+        t
+    };
+    assert_eq!(err(&nest(MAX_DEPTH)).code(), "message.missing");
+    let e = err(&nest(MAX_DEPTH + 1));
+    assert_eq!(e.code(), "message.too_deep", "{e}");
+    // OPEN is two lines; the nest starts on line 3.
+    assert_eq!(e.line(), Some(3));
+    assert!(e.element().unwrap().ends_with("/N/N"), "{e}");
+    // Far deeper input stops at the same limit instead of overflowing the stack.
+    assert_eq!(err(&nest(100_000)).code(), "message.too_deep");
+}
+
+#[test]
+fn random_corruptions_are_errors_or_messages_never_panics() {
+    let clean = crate::message_fixture("bare-4.8.xml");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut errors = 0;
+    for _ in 0..2000 {
+        let mut bytes = clean.clone();
+        for _ in 0..rng.random_range(1..4) {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = rng.random_range(0..bytes.len());
+            match rng.random_range(0..3) {
+                0 => bytes[at] = rng.random(),
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+        match read(&bytes) {
+            Ok(m) => assert!(!m.declaration.client_seq_no.trim().is_empty()),
+            Err(e) => {
+                errors += 1;
+                assert!(e.code().starts_with("message."));
+                assert!(e.line().is_some(), "{e}");
+            }
+        }
+    }
+    // Most corruptions break the file; the test must have exercised errors.
+    assert!(errors > 500, "{errors}");
 }
