@@ -20,6 +20,7 @@ use portdesk_drafts::interchange::{check_lengths, read_declarations_file, Bundle
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV};
 use portdesk_workspace::Workspace;
 
+mod convert_cmd;
 mod flows_cmd;
 mod origin_cmd;
 mod sync_cmd;
@@ -79,6 +80,8 @@ enum Command {
     },
     /// Print the JSON Schema of a declaration file.
     Schema,
+    /// Convert between a JSON declaration and a declaration message (DecMessage).
+    Convert(convert_cmd::ConvertArgs),
     /// Verify a self-printed certificate of origin offline: its PDF, an
     /// image of its QR code, or the QR text. Exit 1 when it is not valid.
     Verify {
@@ -242,6 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 chrono::Local::now().date_naive(),
             )
         }
+        Command::Convert(args) => convert_cmd::run(args),
         Command::Schema => {
             println!(
                 "{}",

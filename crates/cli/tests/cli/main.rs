@@ -4,6 +4,7 @@
 
 mod commands;
 mod common;
+mod convert;
 mod limits;
 mod origin;
 mod tax;
