@@ -36,6 +36,8 @@ targets=(
   "seal::open_arbitrary|seal|crates/seal|props::open_arbitrary_input"
   "seal::flipped_never_opens|seal|crates/seal|props::flipped_seals_never_open"
   "seal::substituted_never_opens|seal|crates/seal|props::substituted_characters_never_open"
+  "message::read_arbitrary|message|crates/message|props::read_arbitrary_bytes"
+  "message::read_damaged|message|crates/message|props::read_damaged_messages"
   "sync::simulation|sync|crates/sync|simulation::exactly_once_under_faults_and_crashes"
 )
 

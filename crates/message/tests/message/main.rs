@@ -5,6 +5,7 @@
 mod generated;
 mod handwritten;
 mod malformed;
+mod props;
 mod roundtrip;
 mod unmodelled;
 
