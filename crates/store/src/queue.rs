@@ -230,23 +230,22 @@ impl Store {
     ) -> Result<Vec<OutboxEntry>, StoreError> {
         let now_ms = now.timestamp_millis();
         let mut tx = self.begin_write().await?;
-        let suspect: Option<i64> = sqlx::query_scalar(
-            "SELECT seq FROM outbox WHERE state IN ('queued', 'retry_wait') \
-             AND next_attempt_at <= ? AND crashes > 0 ORDER BY next_attempt_at, seq LIMIT 1",
-        )
-        .bind(now_ms)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let limit = if suspect.is_some() { 1 } else { limit };
+        // Suspects sort first; the first row says whether this is one.
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM outbox WHERE state IN ('queued', 'retry_wait') \
-             AND next_attempt_at <= ? ORDER BY crashes > 0 DESC, next_attempt_at, seq LIMIT ?"
+            "SELECT {ENTRY_COLUMNS}, crashes > 0 AS suspect FROM outbox \
+             WHERE state IN ('queued', 'retry_wait') AND next_attempt_at <= ? \
+             ORDER BY crashes > 0 DESC, next_attempt_at, seq LIMIT ?"
         );
-        let rows = sqlx::query(&sql)
+        let mut rows = sqlx::query(&sql)
             .bind(now_ms)
             .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?;
+        if let Some(first) = rows.first() {
+            if first.try_get::<bool, _>("suspect")? {
+                rows.truncate(1);
+            }
+        }
         let mut entries = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut e = entry_from_row(row)?;
