@@ -20,6 +20,9 @@ pub enum MessageError {
     },
     #[error("{element} (line {line}): not a declaration message; the root must be DecMessage or ImportMessage")]
     WrongRoot { element: String, line: usize },
+    /// An exchange answer file (crate::exchange) with another root.
+    #[error("{element} (line {line}): not an answer file; the root must be DecImportResponse or DEC_RESULT")]
+    NotAnAnswer { element: String, line: usize },
     #[error("{element} (line {line}): namespace {namespace:?}, expected {expected:?}")]
     WrongNamespace {
         element: String,
@@ -76,7 +79,9 @@ impl MessageError {
             MessageError::UnknownEncoding { .. } => "message.unknown_encoding",
             MessageError::Undecodable { .. } => "message.undecodable",
             MessageError::Malformed { .. } => "message.malformed",
-            MessageError::WrongRoot { .. } => "message.wrong_root",
+            MessageError::WrongRoot { .. } | MessageError::NotAnAnswer { .. } => {
+                "message.wrong_root"
+            }
             MessageError::WrongNamespace { .. } => "message.wrong_namespace",
             MessageError::UnsupportedVersion { .. } => "message.unsupported_version",
             MessageError::Missing { .. } => "message.missing",
@@ -94,6 +99,7 @@ impl MessageError {
         match self {
             MessageError::Malformed { element, .. }
             | MessageError::WrongRoot { element, .. }
+            | MessageError::NotAnAnswer { element, .. }
             | MessageError::WrongNamespace { element, .. }
             | MessageError::UnsupportedVersion { element, .. }
             | MessageError::Missing { element, .. }
@@ -113,6 +119,7 @@ impl MessageError {
             | MessageError::Undecodable { line, .. }
             | MessageError::Malformed { line, .. }
             | MessageError::WrongRoot { line, .. }
+            | MessageError::NotAnAnswer { line, .. }
             | MessageError::WrongNamespace { line, .. }
             | MessageError::UnsupportedVersion { line, .. }
             | MessageError::Missing { line, .. }

@@ -6,13 +6,16 @@
 //! the `ImportMessage` envelope, as 暂存 (`G`) or 申报 (`C`).
 //!
 //! The element ↔ field table lives in `mapping.rs` and, with the
-//! assumptions marked, in docs/formats/decmessage.md. No Tauri, no I/O: the
-//! caller reads and writes the files.
+//! assumptions marked, in docs/formats/decmessage.md. [`exchange`] holds the
+//! Single Window client's exchange folders, file names and answer files
+//! (`DecImportResponse`, `DEC_RESULT`). No Tauri, and no I/O but creating
+//! the exchange folders: the caller reads and writes the files.
 
 use portdesk_domain::Declaration;
 use serde::{Deserialize, Serialize};
 
 mod error;
+pub mod exchange;
 mod mapping;
 mod read;
 mod text;

@@ -328,7 +328,7 @@ impl Out {
 /// XML-escapes `value`; `\r` as a character reference so it survives the
 /// reader's line-end normalisation. Characters XML 1.0 cannot carry at all
 /// are refused, naming the field.
-fn escape(value: &str, field: &str) -> Result<String, MessageError> {
+pub(crate) fn escape(value: &str, field: &str) -> Result<String, MessageError> {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
