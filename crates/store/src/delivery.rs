@@ -157,4 +157,45 @@ impl Store {
         tx.commit().await?;
         Ok(new_receipts)
     }
+
+    /// The clerk sends failed entry `outbox_seq` again (a file the Single
+    /// Window client left untaken, a "system busy" answer): queued now with
+    /// the same key and body and a fresh backoff, its document back to
+    /// queued. Returns false when the entry is not failed (nothing changes).
+    pub async fn retry_failed_entry(&self, outbox_seq: i64) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT document_kind, document_id FROM outbox WHERE seq = ? AND state = 'failed'",
+        )
+        .bind(outbox_seq)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(false) };
+        let kind: &str = row.try_get("document_kind")?;
+        let tables = DocumentKind::parse(kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("outbox document kind {kind:?}")))?
+            .tables();
+        let document_id: String = row.try_get("document_id")?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'queued', next_attempt_at = ?, updated_at = ?, \
+             failures = 0, failure = NULL, http_status = NULL, last_error = 'retried_by_clerk' \
+             WHERE seq = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(outbox_seq)
+        .execute(&mut *tx)
+        .await?;
+        tables
+            .set_status(
+                &mut tx,
+                &document_id,
+                QUEUED,
+                StatusGuard::From(&[REJECTED]),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }

@@ -66,7 +66,7 @@ pub use origin::{
     ApplicationStatus, FiledApplication, OriginMeta, OriginRevisionMeta, OriginSaveInfo,
     StoredCertificate,
 };
-pub use queue::{EntryState, OutboxCounts, OutboxEntry};
+pub use queue::{EntryState, OutboxCounts, OutboxEntry, AWAITING_CODES};
 pub use receipts::{NewReceipt, StoredReceipt};
 pub use reference_cache::{CachedReference, ReferenceKind};
 pub use revisions::DocumentKind;

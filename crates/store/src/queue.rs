@@ -64,6 +64,12 @@ impl EntryState {
     }
 }
 
+/// `last_error` codes that say the entry is not failing but waiting for
+/// the other side (the Single Window client has the file and has not
+/// answered yet). Claiming such an entry again only looks: its request is
+/// logged once, when it was written, not on every look.
+pub const AWAITING_CODES: &[&str] = &["exchange_waiting", "exchange_taken"];
+
 /// An outbox entry as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
@@ -259,6 +265,18 @@ impl Store {
             .await?;
             e.state = EntryState::Sending;
             e.attempts += 1;
+            let looking = e
+                .last_error
+                .as_deref()
+                .is_some_and(|code| AWAITING_CODES.contains(&code));
+            let body = if looking {
+                format!(
+                    "(looking again; the request was written earlier: {})",
+                    e.last_error.as_deref().unwrap_or_default()
+                )
+            } else {
+                String::from_utf8_lossy(&e.body).into_owned()
+            };
             insert_log(
                 &mut tx,
                 &LogEntry {
@@ -270,7 +288,7 @@ impl Store {
                     idempotency_key: Some(e.idempotency_key),
                     status: None,
                     retry_after_ms: None,
-                    body: String::from_utf8_lossy(&e.body).into_owned(),
+                    body,
                     truncated: None,
                 },
             )

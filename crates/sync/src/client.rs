@@ -516,6 +516,10 @@ pub enum Verdict {
         code: String,
         retry_after: Option<Duration>,
     },
+    /// The other side holds the request and has not answered yet (the
+    /// exchange folders' `102 Processing`: a file in `OutBox` or `SentBox`):
+    /// look again after `after`. Not a failure: the backoff does not grow.
+    Wait { code: String, after: Duration },
     /// 401: log in again (silently, with the stored password), then retry.
     Reauthenticate,
     /// Permanent refusal: record, never send again.
@@ -539,6 +543,15 @@ pub fn classify(answer: &Answer) -> Verdict {
         .map(|b| b.code.clone())
         .unwrap_or_else(|| format!("http_{s}"));
     match s {
+        // Only the exchange transport answers 102 (HTTP never hands a
+        // final 1xx to the client).
+        102 => Verdict::Wait {
+            code,
+            after: answer
+                .retry_after
+                .unwrap_or(Duration::from_secs(2))
+                .min(MAX_SERVER_DELAY),
+        },
         401 => Verdict::Reauthenticate,
         408 | 409 | 425 | 429 | 500..=599 => Verdict::Retry {
             retry_after: answer

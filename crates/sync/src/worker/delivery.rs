@@ -85,6 +85,11 @@ impl Worker {
                             counts: true,
                         }
                     }
+                    Verdict::Wait { code, after } => Outcome::Retry {
+                        next_attempt_at: now + after,
+                        error: code,
+                        counts: false,
+                    },
                     Verdict::Reauthenticate => {
                         reauth = true;
                         Outcome::Retry {

@@ -132,6 +132,13 @@ impl Worker {
                     not_before: retry_after,
                 })
             }
+            Verdict::Wait { code, after } => {
+                return Ok(ReadBack::Failed {
+                    error: code,
+                    counts: false,
+                    not_before: Some(after),
+                })
+            }
             // A refusal (404, 403 …) is no answer to compare with either:
             // kept, tried again with backoff.
             Verdict::Failed(body) => return Ok(ReadBack::failed(body.code)),
