@@ -35,6 +35,10 @@ pub enum SyncError {
     /// The worker lease's lock file cannot be used (permissions, disk).
     #[error("worker lease: {0}")]
     Lease(String),
+    /// The folder named as the exchange root is not the Single Window
+    /// client's (no `Dec/OutBox`, `Dec/InBox`); or the settings are unreadable.
+    #[error("{0}")]
+    NotExchangeRoot(String),
     /// `run_until_idle` gave up.
     #[error("not idle after {0:?}")]
     Timeout(std::time::Duration),
@@ -54,6 +58,7 @@ pub const ERROR_CODES: &[&str] = &[
     "timeout",
     "worker_busy",
     "lease_error",
+    "not_exchange_root",
 ];
 
 impl SyncError {
@@ -69,6 +74,7 @@ impl SyncError {
             SyncError::Timeout(_) => "timeout",
             SyncError::WorkerBusy(_) => "worker_busy",
             SyncError::Lease(_) => "lease_error",
+            SyncError::NotExchangeRoot(_) => "not_exchange_root",
             SyncError::Store(e) => e.code(),
         }
     }

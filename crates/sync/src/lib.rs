@@ -9,7 +9,9 @@
 //! - `client.rs`: the one HTTP client (reqwest), every request and its log
 //!   lines, and how an answer is classified.
 //! - `transport.rs`: [`Transport`], how the worker reaches the Single
-//!   Window (HTTP today, the exchange folders next).
+//!   Window: the HTTP API, or
+//! - `exchange/`: the Single Window client's exchange folders beside it
+//!   ([`exchange::account_transport`] picks per account).
 //! - `session.rs`: [`Session`], an account's token and the one re-login
 //!   rule, shared by the worker and the app's other requests.
 //! - `worker.rs`: [`Worker`], the loop; [`SyncEvent`] for progress.
@@ -24,6 +26,7 @@
 pub mod client;
 pub mod credentials;
 mod error;
+pub mod exchange;
 pub mod lease;
 pub mod origin;
 pub mod reference;

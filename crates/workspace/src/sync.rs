@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use portdesk_store::{EntryState, Store};
 use portdesk_sync::client::Client;
+use portdesk_sync::exchange::ExchangeSettings;
 use portdesk_sync::Session;
 use portdesk_sync::{
     remember_account, remembered_account, Account, CredentialStore, KeyringStore, MemoryStore,
@@ -362,6 +363,45 @@ impl SyncService {
         }
     }
 
+    /// The signed-in account's exchange-folder settings (`None`: it files
+    /// over HTTP).
+    pub async fn exchange_settings(&self) -> Result<Option<ExchangeSettings>, SyncError> {
+        let session = self.session()?;
+        portdesk_sync::exchange::settings(&self.store, session.account()).await
+    }
+
+    /// Files the signed-in account's declarations through the exchange
+    /// folders of `settings` (or over HTTP again, with `None`). The root
+    /// must hold the client's `Dec` folders. A running worker starts again
+    /// on the new transport.
+    pub async fn set_exchange_settings(
+        &self,
+        settings: Option<ExchangeSettings>,
+    ) -> Result<(), SyncError> {
+        let session = self.session()?;
+        if let Some(s) = &settings {
+            s.check_root()?;
+        }
+        portdesk_sync::exchange::set_settings(&self.store, session.account(), settings.as_ref())
+            .await?;
+        let running = self.lock().worker.is_some();
+        if running {
+            self.start_worker(session);
+        }
+        Ok(())
+    }
+
+    /// The clerk sends failed outbox entry `outbox_seq` again (a file the
+    /// client left untaken, a busy answer); wakes the worker. False when
+    /// the entry is not failed.
+    pub async fn retry_entry(&self, outbox_seq: i64) -> Result<bool, SyncError> {
+        let retried = self.store.retry_failed_entry(outbox_seq).await?;
+        if retried {
+            self.kick();
+        }
+        Ok(retried)
+    }
+
     /// At start-up: the remembered account, and its worker when its secrets
     /// are readable. A locked or missing keyring leaves the account signed
     /// in but offline, with `keyring_unavailable` as the last error.
@@ -504,11 +544,19 @@ impl SyncService {
                 sink_service.emit_state();
             }
         });
-        let supervisor = Supervisor::new(session, self.config.clone(), sink);
+        let config = self.config.clone();
         let service = self.clone();
         self.emit_state();
         tokio::spawn(async move {
-            let result = supervisor.run(rx).await;
+            // The folders or the server, as the account is configured.
+            let result = match portdesk_sync::exchange::account_transport(&session).await {
+                Ok(transport) => {
+                    Supervisor::with_transport(session, transport, config, sink)
+                        .run(rx)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
             let error = {
                 let mut inner = service.lock();
                 let current = inner

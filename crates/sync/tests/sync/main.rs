@@ -5,6 +5,7 @@
 mod common;
 mod crash;
 mod exactly_once;
+mod exchange;
 mod faults;
 mod flows;
 mod guarantees;
