@@ -21,6 +21,7 @@ use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV};
 use portdesk_workspace::Workspace;
 
 mod convert_cmd;
+mod exchange_cmd;
 mod flows_cmd;
 mod origin_cmd;
 mod sync_cmd;
@@ -82,6 +83,8 @@ enum Command {
     Schema,
     /// Convert between a JSON declaration and a declaration message (DecMessage).
     Convert(convert_cmd::ConvertArgs),
+    /// File declarations through the Single Window client's exchange folders.
+    Exchange(exchange_cmd::ExchangeArgs),
     /// Verify a self-printed certificate of origin offline: its PDF, an
     /// image of its QR code, or the QR text. Exit 1 when it is not valid.
     Verify {
@@ -312,6 +315,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             note,
         )),
         Command::Origin(command) => tokio_run(origin_cmd::run(cli.data_dir, command)),
+        Command::Exchange(args) => tokio_run(exchange_cmd::run(cli.data_dir, args)),
         Command::Sync {
             until_idle,
             timeout_secs,

@@ -42,7 +42,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<Option<Secret>> {
     Ok(std::env::var(PASSWORD_ENV).ok().map(Secret::new))
 }
 
-fn fail(e: portdesk_sync::SyncError) -> anyhow::Error {
+pub fn fail(e: portdesk_sync::SyncError) -> anyhow::Error {
     anyhow::anyhow!("[{}] {e}", e.code())
 }
 
@@ -197,6 +197,20 @@ async fn print_rejections(store: &portdesk_store::Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The account named by all three flags, or the one last logged in.
+pub async fn account_of(
+    store: &portdesk_store::Store,
+    args: OptAccountArgs,
+) -> anyhow::Result<Account> {
+    Ok(match (args.server, args.customs_code, args.operator) {
+        (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
+        (None, None, None) => remembered_account(store).await.map_err(fail)?.context(
+            "not logged in: run `portdesk login` or pass --server, --customs-code, --operator",
+        )?,
+        _ => anyhow::bail!("pass all of --server, --customs-code, --operator, or none"),
+    })
+}
+
 pub async fn sync(
     data_dir: Option<PathBuf>,
     until_idle: bool,
@@ -209,13 +223,7 @@ pub async fn sync(
     let creds = credential_store(&creds)?;
     let workspace = open_workspace_with(data_dir, creds.clone()).await?;
     let store = workspace.drafts.store().clone();
-    let account = match (args.server, args.customs_code, args.operator) {
-        (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
-        (None, None, None) => remembered_account(&store).await.map_err(fail)?.context(
-            "not logged in: run `portdesk login` or pass --server, --customs-code, --operator",
-        )?,
-        _ => anyhow::bail!("pass all of --server, --customs-code, --operator, or none"),
-    };
+    let account = account_of(&store, args).await?;
     if memory {
         // Nothing persists in memory: the password comes with every run.
         let pw = read_password(false)?
@@ -230,7 +238,10 @@ pub async fn sync(
         ..SyncConfig::default()
     };
     let session = workspace.sync.session_for(account);
-    let mut worker = Worker::with_session(session.clone(), config);
+    let transport = portdesk_sync::exchange::account_transport(&session)
+        .await
+        .map_err(fail)?;
+    let mut worker = Worker::with_transport(session.clone(), transport, config);
     if verbose {
         worker = worker.on_event(Arc::new(|e: &SyncEvent| eprintln!("{e:?}")));
     }

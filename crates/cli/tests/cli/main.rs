@@ -5,6 +5,7 @@
 mod commands;
 mod common;
 mod convert;
+mod exchange;
 mod limits;
 mod origin;
 mod tax;
