@@ -20,8 +20,8 @@ use crate::commands::AppInfo;
 use crate::error::ApiError;
 use crate::sync::{AccountView, OnlineState, SyncEventPayload};
 use crate::sync_commands::{
-    DraftTimeline, FailureView, FiledView, LogLineView, OutboxCountsView, OutboxEntryView,
-    ReasonView, ReceiptView, SyncStatus,
+    DraftTimeline, ExchangeSettingsView, FailureView, FiledView, LogLineView, OutboxCountsView,
+    OutboxEntryView, ReasonView, ReceiptView, SyncStatus,
 };
 use crate::tax_commands::{DutyPayment, ReferenceRefresh};
 use portdesk_domain::guarantee::{
@@ -107,6 +107,7 @@ fn generate() -> String {
         decl::<ReasonView>(&cfg),
         decl::<FailureView>(&cfg),
         decl::<OutboxEntryView>(&cfg),
+        decl::<ExchangeSettingsView>(&cfg),
         decl::<ReceiptView>(&cfg),
         decl::<DraftTimeline>(&cfg),
         decl::<LogLineView>(&cfg),
@@ -157,6 +158,7 @@ fn generate() -> String {
         }
     }
     codes.push(crate::sync::WORKER_RESTARTING);
+    codes.push(crate::sync_commands::NOT_FAILED);
     // Certificates of origin: printing, verifying, opening.
     for c in portdesk_drafts::certificates::ERROR_CODES
         .iter()

@@ -378,3 +378,123 @@ pub async fn message_log(
         .map_err(portdesk_drafts::DraftError::from)?;
     Ok(lines.into_iter().map(LogLineView::from).collect())
 }
+
+/// The exchange-folder settings of the signed-in account as the settings
+/// form edits them (报文交换目录): the client's root and the message's
+/// declarant fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+pub struct ExchangeSettingsView {
+    /// The folder holding `Dec/OutBox`, `SentBox`, `FailBox`, `InBox`.
+    pub root: String,
+    /// 录入单位代码; empty: the account's customs code.
+    pub cop_code: String,
+    pub cop_name: String,
+    /// 录入员, 申报人, 录入员卡号, 操作员卡号.
+    pub inputer_name: String,
+    pub declare_name: String,
+    pub typist_no: String,
+    pub ic_code: String,
+    /// Minutes a file may lie untaken before it is shown as stuck.
+    pub stuck_after_minutes: u32,
+}
+
+/// Lengths the form accepts: the message's own limits, and a path.
+const ROOT_MAX_CHARS: usize = 1024;
+const DECLARANT_MAX_CHARS: usize = 70;
+
+impl ExchangeSettingsView {
+    fn from_settings(s: &portdesk_sync::exchange::ExchangeSettings) -> Self {
+        ExchangeSettingsView {
+            root: s.root.display().to_string(),
+            cop_code: s.declarant.cop_code.clone(),
+            cop_name: s.declarant.cop_name.clone(),
+            inputer_name: s.declarant.inputer_name.clone(),
+            declare_name: s.declarant.declare_name.clone(),
+            typist_no: s.declarant.typist_no.clone(),
+            ic_code: s.declarant.ic_code.clone(),
+            stuck_after_minutes: (s.stuck_after_secs / 60).clamp(1, u64::from(u32::MAX)) as u32,
+        }
+    }
+
+    fn into_settings(self) -> CmdResult<portdesk_sync::exchange::ExchangeSettings> {
+        let root = self.root.trim();
+        if root.is_empty() || root.chars().count() > ROOT_MAX_CHARS {
+            return Err(ApiError::invalid(
+                "root",
+                "交换目录不能为空且不超过 1024 个字符 / the exchange folder must be given, at most 1024 characters",
+            ));
+        }
+        let fields = [
+            ("cop_code", &self.cop_code),
+            ("cop_name", &self.cop_name),
+            ("inputer_name", &self.inputer_name),
+            ("declare_name", &self.declare_name),
+            ("typist_no", &self.typist_no),
+            ("ic_code", &self.ic_code),
+        ];
+        for (field, value) in fields {
+            if value.chars().count() > DECLARANT_MAX_CHARS {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("{field} 最多 {DECLARANT_MAX_CHARS} 个字符 / {field}: at most {DECLARANT_MAX_CHARS} characters"),
+                ));
+            }
+        }
+        let mut s = portdesk_sync::exchange::ExchangeSettings::new(root.into());
+        s.declarant = portdesk_sync::exchange::Declarant {
+            cop_code: self.cop_code.trim().to_owned(),
+            cop_name: self.cop_name.trim().to_owned(),
+            inputer_name: self.inputer_name.trim().to_owned(),
+            declare_name: self.declare_name.trim().to_owned(),
+            typist_no: self.typist_no.trim().to_owned(),
+            ic_code: self.ic_code.trim().to_owned(),
+            ..Default::default()
+        };
+        s.stuck_after_secs = u64::from(self.stuck_after_minutes.clamp(1, 7 * 24 * 60)) * 60;
+        Ok(s)
+    }
+}
+
+/// The signed-in account's exchange settings; `null` when it files over HTTP.
+#[tauri::command]
+pub async fn exchange_settings(
+    state: State<'_, AppState>,
+) -> CmdResult<Option<ExchangeSettingsView>> {
+    Ok(state
+        .sync
+        .exchange_settings()
+        .await?
+        .as_ref()
+        .map(ExchangeSettingsView::from_settings))
+}
+
+/// Files the account's declarations through the exchange folders
+/// (`settings`), or over HTTP again (`null`); the worker restarts on it.
+#[tauri::command]
+pub async fn set_exchange_settings(
+    state: State<'_, AppState>,
+    settings: Option<ExchangeSettingsView>,
+) -> CmdResult<()> {
+    let settings = settings
+        .map(ExchangeSettingsView::into_settings)
+        .transpose()?;
+    state.sync.set_exchange_settings(settings).await?;
+    Ok(())
+}
+
+/// Code of a retry of an entry that has not failed.
+pub const NOT_FAILED: &str = "not_failed";
+
+/// 重新发送: sends failed outbox entry `seq` again (same key and body);
+/// `not_failed` when it is not failed.
+#[tauri::command]
+pub async fn retry_outbox_entry(state: State<'_, AppState>, seq: i64) -> CmdResult<()> {
+    if state.sync.retry_entry(seq).await? {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            NOT_FAILED,
+            format!("发送记录 {seq} 未失败，无需重发 / outbox entry {seq} is not failed: nothing to retry"),
+        ))
+    }
+}

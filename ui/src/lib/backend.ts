@@ -21,6 +21,7 @@ import type {
   FiledView,
   LogLineView,
   OutboxEntryView,
+  ExchangeSettingsView,
   SyncEventPayload,
   SyncStatus,
   EnterpriseView,
@@ -188,6 +189,21 @@ export function draftReceipts(id: string): Promise<DraftTimeline> {
 /** A page of the message log, newest first: lines before `before` (a line's `seq`). */
 export function messageLog(outboxSeq: number | null, limit: number, before: number | null = null): Promise<LogLineView[]> {
   return call('message_log', { outboxSeq, limit, before });
+}
+
+/** 报文交换目录: the account's exchange-folder settings; null when it files over HTTP. */
+export function exchangeSettings(): Promise<ExchangeSettingsView | null> {
+  return call('exchange_settings');
+}
+
+/** Files through the exchange folders (`settings`), or over HTTP again (null). */
+export function setExchangeSettings(settings: ExchangeSettingsView | null): Promise<void> {
+  return call('set_exchange_settings', { settings });
+}
+
+/** 重新发送: sends a failed outbox entry again (same key and body). */
+export function retryOutboxEntry(seq: number): Promise<void> {
+  return call('retry_outbox_entry', { seq });
 }
 
 /** Subscribes to the worker's progress events; resolves to the unsubscribe function. */

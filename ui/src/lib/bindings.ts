@@ -616,6 +616,24 @@ last_error: string | null, failure: FailureView | null,
  */
 seq_no: string | null, http_status: number | null, };
 
+export type ExchangeSettingsView = { 
+/**
+ * The folder holding `Dec/OutBox`, `SentBox`, `FailBox`, `InBox`.
+ */
+root: string, 
+/**
+ * 录入单位代码; empty: the account's customs code.
+ */
+cop_code: string, cop_name: string, 
+/**
+ * 录入员, 申报人, 录入员卡号, 操作员卡号.
+ */
+inputer_name: string, declare_name: string, typist_no: string, ic_code: string, 
+/**
+ * Minutes a file may lie untaken before it is shown as stuck.
+ */
+stuck_after_minutes: number, };
+
 export type ReceiptView = { code: string, seq_no: string, entry_id: string | null, 
 /**
  * RFC 3339, the server's time.
@@ -1002,7 +1020,7 @@ code: string | null, message: string | null, certificate_number: string | null, 
  */
 certified: CertifiedFields | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "worker_restarting", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;
 /** Applications the clerk may still change. */
