@@ -2,6 +2,7 @@
 //! generated declarations), hand-written messages from the contract,
 //! malformed input and limits, and unmodelled blocks kept.
 
+mod extensions;
 mod generated;
 mod handwritten;
 mod malformed;
