@@ -6,6 +6,7 @@ mod commands;
 mod common;
 mod convert;
 mod limits;
+mod messages;
 mod origin;
 mod tax;
 mod verify;
