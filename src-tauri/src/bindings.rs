@@ -6,8 +6,8 @@ use portdesk_domain::code_list::{CodeEntry, CodeList};
 use portdesk_domain::paperless::RequiredDocument;
 use portdesk_domain::{
     AttachedDocument, Charge, Container, Declaration, DraftMeta, DraftPage, DraftQuery,
-    DraftStatus, ElectronicAttachment, FilingMode, GoodsLine, Head, IeFlag, Problem, Purpose,
-    RevisionMeta, Severity,
+    DraftStatus, ElectronicAttachment, Extensions, FilingMode, GoodsLine, Head, IeFlag, Problem,
+    Purpose, RevisionMeta, Severity,
 };
 use portdesk_drafts::{
     AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState, FieldDifference,
@@ -65,6 +65,7 @@ fn generate() -> String {
         decl::<Container>(&cfg),
         decl::<AttachedDocument>(&cfg),
         decl::<ElectronicAttachment>(&cfg),
+        decl::<Extensions>(&cfg),
         decl::<Declaration>(&cfg),
         decl::<Severity>(&cfg),
         decl::<Purpose>(&cfg),

@@ -2,16 +2,18 @@
 //! file (docs/formats/declaration.md) and the customs declaration message
 //! (docs/formats/decmessage.md), without the local store. The input format
 //! is told from the content (`<` a message, `{` JSON), so a GBK message
-//! named `.txt` converts too. A message that cannot be read exits 2 with
+//! named `.txt` converts too. To JSON the message's unmodelled blocks go
+//! into `extensions.decmessage`; to a message they are written back. A message that cannot be read exits 2 with
 //! the element and line (the error path of `main`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
 use portdesk_drafts::interchange::read_declarations;
-use portdesk_message::{Declarant, OperType, Version, WriteOptions};
+use portdesk_drafts::messages::{read_declarant, sniff, FileKind};
+use portdesk_message::{OperType, Version, WriteOptions};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 pub enum Target {
@@ -59,30 +61,17 @@ pub struct ConvertArgs {
     out: Option<PathBuf>,
 }
 
-enum Input {
-    Message,
-    Json,
-}
-
-fn sniff(bytes: &[u8]) -> Option<Input> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'<') => Some(Input::Message),
-        Some(b'{') => Some(Input::Json),
-        _ => None,
-    }
-}
-
 pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let name = args.input.display().to_string();
-    let bytes = std::fs::read(&args.input).with_context(|| format!("reading {name}"))?;
+    let bytes =
+        portdesk_drafts::files::read_limited(&args.input, &portdesk_domain::limits::IMPORT_FILE)?;
     let (declaration, unmodelled, declarant) = match sniff(&bytes) {
-        Some(Input::Message) => {
+        Some(FileKind::Message) => {
             let m = portdesk_message::read(&bytes)
                 .with_context(|| format!("{name}: not a readable declaration message"))?;
             (m.declaration, m.unmodelled, Some(m.declarant))
         }
-        Some(Input::Json) => {
+        Some(FileKind::Json) => {
             let text = std::str::from_utf8(&bytes)
                 .with_context(|| format!("{name}: a JSON file must be UTF-8"))?;
             let mut all = read_declarations(text).with_context(|| name.clone())?;
@@ -106,7 +95,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         }
         Target::Decmessage => {
             let declarant = match &args.declarant {
-                Some(path) => read_declarant(path)?,
+                Some(path) => read_declarant(path).map_err(|e| anyhow::anyhow!(e.message))?,
                 None => declarant.unwrap_or_default(),
             };
             let opts = WriteOptions {
@@ -135,11 +124,4 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn read_declarant(path: &Path) -> anyhow::Result<Declarant> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: not declarant settings", path.display()))
 }

@@ -2,8 +2,10 @@
 //!
 //! - `portdesk validate FILE.json` prints every problem with rule id, field
 //!   path and message; exit status 1 when an error is found.
-//! - `portdesk import FILE.json` / `portdesk export [--out FILE]` move drafts
-//!   in and out of the local store as JSON (docs/formats/declaration.md).
+//! - `portdesk import FILE|FOLDER…` / `portdesk export [--format json|decmessage]
+//!   [--out FILE|DIR]` move drafts in and out of the local store as JSON
+//!   (docs/formats/declaration.md) or declaration messages
+//!   (docs/formats/decmessage.md); import takes each file on its own.
 //! - `portdesk schema` prints the JSON Schema of the interchange format.
 //! - `portdesk login` / `logout` keep the Single Window password in the OS
 //!   keyring (never in the database); `portdesk file` files declarations
@@ -15,14 +17,15 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use portdesk_domain::{CodeLists, DraftQuery, Purpose, Severity};
-use portdesk_drafts::interchange::{check_lengths, read_declarations_file, Bundle};
+use portdesk_domain::{CodeLists, Purpose, Severity};
+use portdesk_drafts::interchange::{check_lengths, read_declarations_file};
 use portdesk_drafts::{load_code_lists, Drafts, DATA_DIR_ENV};
 use portdesk_workspace::Workspace;
 
 mod convert_cmd;
 mod exchange_cmd;
 mod flows_cmd;
+mod messages_cmd;
 mod origin_cmd;
 mod sync_cmd;
 mod verify;
@@ -69,16 +72,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import declarations (one per file, or an export bundle) as drafts.
-    Import { files: Vec<PathBuf> },
-    /// Export drafts as a JSON bundle (to stdout unless --out).
-    Export {
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Only drafts matching this full-text search.
-        #[arg(long)]
-        search: Option<String>,
+    /// Import declarations as drafts: declaration messages (DecMessage XML),
+    /// JSON declarations or export bundles, and folders of them (every
+    /// *.xml and *.json directly inside, by name). Each file on its own: one
+    /// line per file on stdout (FILE ok SEQ STATUS rREV PROBLEMS, or FILE
+    /// error CODE ELEMENT LINE MESSAGE); exit 1 when any file was refused.
+    Import {
+        /// Files or folders.
+        files: Vec<PathBuf>,
     },
+    /// Export drafts: a JSON bundle (to stdout unless --out), or with
+    /// --format decmessage one message per draft into --out DIR.
+    Export(messages_cmd::ExportArgs),
     /// Print the JSON Schema of a declaration file.
     Schema,
     /// Convert between a JSON declaration and a declaration message (DecMessage).
@@ -257,24 +262,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files } => tokio_run(async move {
-            // Every file read and checked before the store is opened: a file
-            // too large, malformed or with an over-long field changes nothing.
-            let declarations = read_import_files(&files)?;
             let drafts = open_drafts(cli.data_dir).await?;
-            let mut count = 0;
-            for declaration in declarations {
-                let view = drafts.import(declaration).await?;
-                println!(
-                    "{}\t{}\tr{}\t{}",
-                    view.meta.client_seq_no,
-                    view.meta.status.as_str(),
-                    view.meta.revision,
-                    view.meta.title
-                );
-                count += 1;
-            }
-            eprintln!("imported {count} declaration(s)");
-            Ok(ExitCode::SUCCESS)
+            messages_cmd::import(&drafts, &files).await
         }),
         Command::Login {
             account,
@@ -330,31 +319,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             creds,
             verbose,
         )),
-        Command::Export { out, search } => tokio_run(async move {
+        Command::Export(args) => tokio_run(async move {
             let drafts = open_drafts(cli.data_dir).await?;
-            let mut declarations = Vec::new();
-            let mut query = DraftQuery {
-                text: search,
-                limit: 500,
-                ..DraftQuery::default()
-            };
-            loop {
-                let page = drafts.list(&query).await?;
-                for meta in &page.items {
-                    declarations.push(drafts.get(meta.id).await?.declaration);
-                }
-                query.offset += page.items.len() as u32;
-                if page.items.is_empty() || u64::from(query.offset) >= page.total {
-                    break;
-                }
-            }
-            let text = serde_json::to_string_pretty(&Bundle::new(declarations))?;
-            match out {
-                Some(path) => std::fs::write(&path, text)
-                    .with_context(|| format!("writing {}", path.display()))?,
-                None => println!("{text}"),
-            }
-            Ok(ExitCode::SUCCESS)
+            messages_cmd::export(&drafts, args).await
         }),
     }
 }

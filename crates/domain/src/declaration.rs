@@ -58,6 +58,34 @@ pub struct Declaration {
     pub documents: Vec<AttachedDocument>,
     #[serde(default)]
     pub edocs: Vec<ElectronicAttachment>,
+    /// What other formats carry that the declaration does not model, kept so
+    /// it goes back out unchanged (扩展数据). Validation and the editor
+    /// leave it alone; absent when empty.
+    #[serde(default, skip_serializing_if = "Extensions::is_empty")]
+    pub extensions: Extensions,
+}
+
+/// Data a declaration brought from another format and carries back to it
+/// (扩展数据), opaque to the domain: only the crate that reads and writes
+/// that format gives it meaning. At most `EXTENSIONS_MAX_BYTES` (1 MiB)
+/// as JSON (docs/limits.md). Cleared when a
+/// declaration is copied into a new one (copy arrives with issue 13): the
+/// blocks belong to the message they were read from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Extensions {
+    /// What a declaration message (报关单报文, `DecMessage`) held that the
+    /// declaration does not: `portdesk_message::Unmodelled` as JSON, written
+    /// back on export (docs/formats/decmessage.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "unknown")]
+    pub decmessage: Option<serde_json::Value>,
+}
+
+impl Extensions {
+    pub fn is_empty(&self) -> bool {
+        self.decmessage.is_none()
+    }
 }
 
 /// Freight, insurance or other charges (运费/保费/杂费): mark, value, currency.
@@ -334,6 +362,7 @@ impl Declaration {
             containers: Vec::new(),
             documents: Vec::new(),
             edocs: Vec::new(),
+            extensions: Extensions::default(),
         }
     }
 

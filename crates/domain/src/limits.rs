@@ -404,6 +404,15 @@ pub const IMPORT_FILE: FileLimit = FileLimit {
     max_bytes: 32 * MIB,
 };
 
+/// A declaration message (报关单报文) given to import: the message reader's
+/// own bound (`portdesk_message::MAX_INPUT_BYTES`); real ones are tens of
+/// kilobytes.
+pub const MESSAGE_FILE: FileLimit = FileLimit {
+    what_en: "message file",
+    what_zh: "报文文件",
+    max_bytes: 16 * MIB,
+};
+
 /// The seal or signature image printed on certificates (a scan at print
 /// resolution is far smaller).
 pub const IMAGE_FILE: FileLimit = FileLimit {
@@ -438,8 +447,35 @@ pub const PASSWORD_INPUT: FileLimit = FileLimit {
 /// Every file limit, for the docs and their test.
 pub const FILE_LIMITS: &[FileLimit] = &[
     IMPORT_FILE,
+    MESSAGE_FILE,
     IMAGE_FILE,
     DOCUMENT_FILE,
     CODE_LIST_FILE,
     PASSWORD_INPUT,
 ];
+
+/// Most bytes a declaration's [`Extensions`](crate::Extensions) may take,
+/// serialised as compact JSON. A message's unmodelled blocks (licences,
+/// packing, promises) are a few kilobytes; the bound keeps a file of
+/// megabytes of unknown XML out of every revision saved after it.
+pub const EXTENSIONS_MAX_BYTES: usize = MIB as usize;
+
+/// The serialised size of `d.extensions` when it is over
+/// [`EXTENSIONS_MAX_BYTES`]; `None` when within.
+pub fn extensions_oversize(d: &Declaration) -> Option<usize> {
+    if d.extensions.is_empty() {
+        return None;
+    }
+    let n = serde_json::to_vec(&d.extensions).map_or(usize::MAX, |v| v.len());
+    (n > EXTENSIONS_MAX_BYTES).then_some(n)
+}
+
+/// The (Chinese, English) message for extensions of `size` bytes, over the limit.
+pub fn extensions_messages(size: usize) -> (String, String) {
+    (
+        format!("扩展数据（未映射的报文内容）最多{EXTENSIONS_MAX_BYTES}字节，现有{size}字节"),
+        format!(
+            "extensions (unmodelled message blocks): at most {EXTENSIONS_MAX_BYTES} bytes as JSON, {size} given"
+        ),
+    )
+}

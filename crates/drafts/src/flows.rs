@@ -374,16 +374,20 @@ fn conflict_view(c: Conflict, local: &Declaration) -> ConflictView {
 }
 
 /// Field-by-field differences of two declarations, as dot paths in the
-/// interchange form, in document order.
+/// interchange form, in document order. `extensions` are not compared: the
+/// server never holds the message blocks a draft keeps.
 pub fn differences(local: &Declaration, server: &Declaration) -> Vec<FieldDifference> {
     let mut a = Vec::new();
     let mut b = Vec::new();
-    flatten("", &serde_json::to_value(local).unwrap_or_default(), &mut a);
-    flatten(
-        "",
-        &serde_json::to_value(server).unwrap_or_default(),
-        &mut b,
-    );
+    let fields = |d: &Declaration| {
+        let mut v = serde_json::to_value(d).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("extensions");
+        }
+        v
+    };
+    flatten("", &fields(local), &mut a);
+    flatten("", &fields(server), &mut b);
     let mut out = Vec::new();
     for (field, value) in &a {
         let other = b.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone());

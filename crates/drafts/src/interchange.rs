@@ -82,6 +82,14 @@ pub fn read_declarations_file(path: &Path) -> Result<Vec<Declaration>, ImportFil
 /// file changes nothing saved.
 pub fn check_lengths(path: &str, declarations: &[Declaration]) -> Result<(), ImportFileError> {
     for d in declarations {
+        if let Some(size) = portdesk_domain::limits::extensions_oversize(d) {
+            return Err(ImportFileError::TooLong {
+                path: path.to_owned(),
+                client_seq_no: d.client_seq_no.clone(),
+                fields: vec!["extensions".to_owned()],
+                messages: vec![portdesk_domain::limits::extensions_messages(size).1],
+            });
+        }
         let overlong = declaration_overlong(d);
         if overlong.is_empty() {
             continue;

@@ -24,6 +24,7 @@ pub mod code_lists;
 pub mod files;
 pub mod flows;
 pub mod interchange;
+pub mod messages;
 pub mod origin;
 pub mod tax;
 
@@ -168,13 +169,16 @@ impl Drafts {
         self.insert(id, declaration, "created").await
     }
 
-    /// Saves `declaration` as the next revision of draft `id`.
+    /// Saves `declaration` as the next revision of draft `id`. Extensions
+    /// over their size are refused (`invalid_input`): nobody types them, so
+    /// there is no keystroke to keep.
     pub async fn save(
         &self,
         id: Uuid,
         declaration: &Declaration,
         note: &str,
     ) -> Result<SaveResult, DraftError> {
+        check_extensions(declaration)?;
         let problems = self.validate(declaration, Purpose::Declare);
         let info = SaveInfo::from_problems(&problems, note);
         let meta = self.store.save_declaration(id, declaration, &info).await?;
@@ -238,6 +242,7 @@ impl Drafts {
     /// cut it (an editor's save, by contrast, keeps every keystroke and shows
     /// the problem).
     pub async fn import(&self, declaration: Declaration) -> Result<DraftView, DraftError> {
+        check_extensions(&declaration)?;
         if let Some(o) = portdesk_domain::limits::declaration_overlong(&declaration)
             .into_iter()
             .next()
@@ -292,6 +297,12 @@ impl Drafts {
             });
         }
         let tax_payment = self.tax_for_filing(id, declaration).await?;
+        // The message blocks a draft keeps (`extensions`) are for writing the
+        // message back; the Single Window's JSON API has no use for them.
+        let declaration = &Declaration {
+            extensions: Default::default(),
+            ..declaration.clone()
+        };
         // Built through serde so optional fields the API grows stay at
         // their defaults: absent.
         let submit: SubmitDeclaration = serde_json::from_value(
@@ -364,5 +375,17 @@ impl Drafts {
             declaration,
             problems,
         })
+    }
+}
+
+/// Refuses a declaration whose `extensions` are over
+/// `portdesk_domain::limits::EXTENSIONS_MAX_BYTES`, naming the field.
+pub fn check_extensions(declaration: &Declaration) -> Result<(), DraftError> {
+    match portdesk_domain::limits::extensions_oversize(declaration) {
+        None => Ok(()),
+        Some(size) => Err(DraftError::Invalid {
+            field: "extensions".into(),
+            message: portdesk_domain::limits::extensions_messages(size).1,
+        }),
     }
 }

@@ -5,6 +5,11 @@
 //! written back); [`write`] turns a declaration into a message, bare or in
 //! the `ImportMessage` envelope, as 暂存 (`G`) or 申报 (`C`).
 //!
+//! What we do not model also travels with the declaration itself, in
+//! `extensions.decmessage` of the JSON interchange format: [`read`] fills
+//! it, [`write`] writes it back when [`WriteOptions::unmodelled`] is empty,
+//! so a draft imported from a message exports with its blocks.
+//!
 //! The element ↔ field table lives in `mapping.rs` and, with the
 //! assumptions marked, in docs/formats/decmessage.md. [`exchange`] holds the
 //! Single Window client's exchange folders, file names and answer files
@@ -137,6 +142,7 @@ pub struct Declarant {
 
 /// One element we do not model, kept as the XML it was written as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fragment {
     /// Local name of the element that held it (`DecHead`, `DecList`,
     /// `DecMessage`, `SWImpHead`, …).
@@ -149,37 +155,70 @@ pub struct Fragment {
 
 /// Everything a message held that the declaration does not: given back by
 /// [`read`] and accepted by [`write`], which writes it back in place.
+///
+/// Serialised (empty groups left out) it is what a declaration carries in
+/// `extensions.decmessage`; see [`Unmodelled::from_declaration`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Unmodelled {
     /// Children of `SWImpHead` (`CopMsgId`, `MsgType`, …); when given they
     /// replace the envelope head the writer would make.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub envelope_head: Vec<Fragment>,
     /// Children of `DecHead` we do not map (`DeclTrnRel`, `EdiId`, `SeqNo`,
     /// `EntryId`, `SpecDeclFlag`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub head: Vec<Fragment>,
     /// Per goods line (index as in `lines`): `ClassMark`, `CiqCode`, `Purpose`, …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<Vec<Fragment>>,
     /// Per container: `GoodsContaWt`, …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<Vec<Fragment>>,
     /// Per attached document.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Vec<Fragment>>,
     /// Per edoc: `EdocFomatType`, `OpNote`, `EdocCopId`, …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub edocs: Vec<Vec<Fragment>>,
     /// Children of `DecFreeTxt` other than `VoyNo` (`DecBpNo`, `RelId`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub free_text: Vec<Fragment>,
     /// Children of `DecSign` we do not map (`HostId`, `DomainId`, `Certificate`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sign: Vec<Fragment>,
     /// Whole blocks: children of `DecMessage` we do not map
     /// (`DecRequestCerts`, `DecOtherPacks`, `DecCopLimits`, `DecCopPromises`,
     /// `TrnHead`, unknown ones), and unknown children of the list wrappers
     /// (`parent` = `DecLists`, `DecContainers`, `DecLicenseDocus`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocks: Vec<Fragment>,
 }
 
 impl Unmodelled {
     pub fn is_empty(&self) -> bool {
         self == &Unmodelled::default()
+    }
+
+    /// What `decl` carries in `extensions.decmessage` (empty when nothing).
+    /// A value that is not an `Unmodelled` is an error naming the field.
+    pub fn from_declaration(decl: &Declaration) -> Result<Unmodelled, MessageError> {
+        match &decl.extensions.decmessage {
+            None => Ok(Unmodelled::default()),
+            Some(value) => Unmodelled::deserialize(value).map_err(|e| MessageError::Unwritable {
+                field: "extensions.decmessage".into(),
+                reason: format!("not the unmodelled blocks of a message: {e}"),
+            }),
+        }
+    }
+
+    /// The value for `extensions.decmessage`: `None` when empty.
+    pub fn to_extension(&self) -> Option<serde_json::Value> {
+        if self.is_empty() {
+            return None;
+        }
+        // Strings and lists only: serialising cannot fail.
+        serde_json::to_value(self).ok()
     }
 }
 
@@ -188,8 +227,13 @@ impl Unmodelled {
 pub struct ReadMessage {
     /// The declaration. Fields the message has no element for (`advance`)
     /// are at their defaults: take them from the draft with
-    /// [`keep_draft_only_fields`].
+    /// [`keep_draft_only_fields`]. Its `extensions.decmessage` holds
+    /// `unmodelled` less what the writer writes by itself anyway (`SeqNo`
+    /// empty, `DeclTrnRel` 0, `EdiId` 1, an empty `Sign`/`SignDate`, the
+    /// envelope head it would make, the empty groups of lines without
+    /// blocks), so a message we wrote reads back with no extensions.
     pub declaration: Declaration,
+    /// Everything the message held that the declaration does not, verbatim.
     pub unmodelled: Unmodelled,
     pub declarant: Declarant,
     pub version: Version,
@@ -214,6 +258,7 @@ pub struct WriteOptions {
     pub oper_type: OperType,
     pub version: Version,
     pub declarant: Declarant,
-    /// What an earlier read kept; written back in place.
+    /// What an earlier read kept; written back in place. When empty, the
+    /// declaration's own `extensions.decmessage` is written back instead.
     pub unmodelled: Unmodelled,
 }

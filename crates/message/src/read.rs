@@ -299,6 +299,8 @@ impl Reader<'_> {
             _ => FilingMode::OneStep,
         };
 
+        decl.extensions.decmessage =
+            crate::write::without_writer_defaults(&un, &decl.client_seq_no).to_extension();
         Ok(ReadMessage {
             declaration: decl,
             unmodelled: un,

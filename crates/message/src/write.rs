@@ -1,5 +1,6 @@
 //! Declaration → message: UTF-8, two-space indented, every mapped element
-//! written (empty ones as `<X/>`), then what an earlier read kept, in the
+//! written (empty ones as `<X/>`), then what an earlier read kept (given in
+//! the options, else the declaration's `extensions.decmessage`), in the
 //! block it came from. The writer refuses what the reader would refuse, so
 //! everything it writes reads back.
 
@@ -11,7 +12,7 @@ use crate::error::MessageError;
 use crate::mapping::{self as m, TextField};
 use crate::text::Lines;
 use crate::tree;
-use crate::{Fragment, WriteOptions, MAX_LINES};
+use crate::{Fragment, Unmodelled, WriteOptions, MAX_LINES};
 
 /// Writes `decl` as a declaration message.
 pub fn write(decl: &Declaration, opts: &WriteOptions) -> Result<Vec<u8>, MessageError> {
@@ -27,10 +28,16 @@ pub fn write(decl: &Declaration, opts: &WriteOptions) -> Result<Vec<u8>, Message
             reason: format!("{} goods lines, at most {MAX_LINES}", decl.lines.len()),
         });
     }
-    check_fragments(opts)?;
+    let from_draft;
+    let un = if opts.unmodelled.is_empty() {
+        from_draft = Unmodelled::from_declaration(decl)?;
+        &from_draft
+    } else {
+        &opts.unmodelled
+    };
+    check_fragments(un)?;
     let mut w = Out::default();
     w.s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let un = &opts.unmodelled;
     if opts.envelope {
         w.open("ImportMessage");
         w.open("SWImpHead");
@@ -51,7 +58,7 @@ pub fn write(decl: &Declaration, opts: &WriteOptions) -> Result<Vec<u8>, Message
         opts.version.as_str()
     ));
     w.depth += 1;
-    head(&mut w, decl, opts)?;
+    head(&mut w, decl, opts, un)?;
 
     w.open("DecLists");
     for (i, line) in decl.lines.iter().enumerate() {
@@ -147,9 +154,13 @@ pub fn write(decl: &Declaration, opts: &WriteOptions) -> Result<Vec<u8>, Message
     Ok(w.s.into_bytes())
 }
 
-fn head(w: &mut Out, decl: &Declaration, opts: &WriteOptions) -> Result<(), MessageError> {
+fn head(
+    w: &mut Out,
+    decl: &Declaration,
+    opts: &WriteOptions,
+    un: &Unmodelled,
+) -> Result<(), MessageError> {
     let h = &decl.head;
-    let un = &opts.unmodelled;
     w.open("DecHead");
     let ie = match h.ie_flag {
         IeFlag::I => "I",
@@ -213,8 +224,7 @@ fn bit(b: bool) -> &'static str {
 
 /// Every fragment must be one well-formed element of the name it claims,
 /// or the message written would not read back.
-fn check_fragments(opts: &WriteOptions) -> Result<(), MessageError> {
-    let un = &opts.unmodelled;
+fn check_fragments(un: &Unmodelled) -> Result<(), MessageError> {
     let groups: [(&str, &[Fragment]); 4] = [
         ("unmodelled.envelope_head", &un.envelope_head),
         ("unmodelled.head", &un.head),
@@ -265,6 +275,57 @@ fn check_fragments(opts: &WriteOptions) -> Result<(), MessageError> {
         }
     }
     Ok(())
+}
+
+/// `un` less what [`write`] writes by itself where it is absent: the head
+/// defaults, an empty `Sign`/`SignDate`, the envelope head it makes for
+/// `client_seq_no`, and the empty groups after the last item with blocks.
+/// Writing the result writes the same message; it is what a declaration
+/// keeps in `extensions.decmessage`.
+pub(crate) fn without_writer_defaults(un: &Unmodelled, client_seq_no: &str) -> Unmodelled {
+    let is_leaf = |f: &Fragment, name: &str, value: &str| {
+        f.name == name
+            && (leaf_xml(name, value).as_deref() == Some(f.xml.as_str())
+                || (value.is_empty() && f.xml == format!("<{name}></{name}>")))
+    };
+    let mut out = un.clone();
+    out.head
+        .retain(|f| !m::HEAD_DEFAULTS.iter().any(|(n, v)| is_leaf(f, n, v)));
+    out.sign
+        .retain(|f| !m::SIGN_EMPTY.iter().any(|n| is_leaf(f, n, "")));
+    let made: Vec<(&str, &str)> = std::iter::once(("CopMsgId", client_seq_no))
+        .chain(m::ENVELOPE_HEAD)
+        .collect();
+    if out.envelope_head.len() == made.len()
+        && out
+            .envelope_head
+            .iter()
+            .zip(&made)
+            .all(|(f, (n, v))| is_leaf(f, n, v))
+    {
+        out.envelope_head.clear();
+    }
+    for groups in [
+        &mut out.lines,
+        &mut out.containers,
+        &mut out.documents,
+        &mut out.edocs,
+    ] {
+        while groups.last().is_some_and(Vec::is_empty) {
+            groups.pop();
+        }
+    }
+    out
+}
+
+/// The element `<name>value</name>` as [`Out::leaf`] writes it; `None`
+/// when `value` cannot be written.
+fn leaf_xml(name: &str, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some(format!("<{name}/>"));
+    }
+    let text = escape(value, name).ok()?;
+    Some(format!("<{name}>{text}</{name}>"))
 }
 
 #[derive(Default)]

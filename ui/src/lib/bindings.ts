@@ -313,6 +313,14 @@ file_name: string,
  */
 size: string, };
 
+export type Extensions = { 
+/**
+ * What a declaration message (报关单报文, `DecMessage`) held that the
+ * declaration does not: `portdesk_message::Unmodelled` as JSON, written
+ * back on export (docs/formats/decmessage.md).
+ */
+decmessage?: unknown, };
+
 export type Declaration = { 
 /**
  * Client sequence number (ClientSeqNo): 18 chars, stable for the life of
@@ -322,7 +330,13 @@ client_seq_no: string, filing_mode: FilingMode,
 /**
  * Advance declaration (提前申报): filed before the goods arrive.
  */
-advance: boolean, head: Head, lines: Array<GoodsLine>, containers: Array<Container>, documents: Array<AttachedDocument>, edocs: Array<ElectronicAttachment>, };
+advance: boolean, head: Head, lines: Array<GoodsLine>, containers: Array<Container>, documents: Array<AttachedDocument>, edocs: Array<ElectronicAttachment>, 
+/**
+ * What other formats carry that the declaration does not model, kept so
+ * it goes back out unchanged (扩展数据). Validation and the editor
+ * leave it alone; absent when empty.
+ */
+extensions?: Extensions, };
 
 export type Severity = "error" | "warning";
 

@@ -1,7 +1,8 @@
 //! Local input limits from the command line (docs/limits.md): an import
 //! with an over-long field, or a file over the import limit, is refused with
 //! an error naming the field or the file, and the drafts already stored stay
-//! exactly as they were, even when other files of the same run were fine.
+//! exactly as they were (import takes the other files of the run on their
+//! own; `file` refuses the whole run).
 
 use std::path::Path;
 
@@ -75,19 +76,32 @@ fn a_3_mib_remark_is_refused_naming_the_field_and_nothing_saved_changes() {
         shown.len()
     );
 
-    // import refuses the run, the fine file listed first included.
+    // import refuses the file (each file on its own: the fine one listed
+    // first is imported), exit 1, the field named on its summary line.
     let out = portdesk(
         data.path(),
-        &["import", fine.to_str().unwrap(), long.to_str().unwrap()],
+        &["import", long.to_str().unwrap(), fine.to_str().unwrap()],
     );
     let shown = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{shown}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("long-remarks.json"), "{shown}");
-    assert!(stderr.contains("head.remarks"), "{shown}");
-    assert!(stderr.contains("at most 255 characters"), "{shown}");
-    assert!(out.stdout.is_empty(), "nothing imported: {shown}");
-    assert_eq!(exported(data.path()), before, "the store is unchanged");
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let refused = stdout
+        .lines()
+        .find(|l| l.contains("long-remarks.json"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        refused.contains("\terror\tfile.too_long\thead.remarks\t-\t"),
+        "{shown}"
+    );
+    assert!(refused.contains("at most 255 characters"), "{shown}");
+    assert!(
+        stdout.contains("another.json\tok\tPD0000000000000777\t"),
+        "{shown}"
+    );
+    let after = exported(data.path());
+    assert_eq!(after.len(), 2, "{shown}");
+    assert!(after.contains(&before[0]), "the stored draft is unchanged");
+    let before = after;
 
     // file (import + file) refuses it the same way, before touching the store.
     let out = portdesk(data.path(), &["file", long.to_str().unwrap()]);
@@ -111,7 +125,26 @@ fn a_file_over_the_import_limit_is_refused_naming_it_and_nothing_saved_changes()
         .set_len(IMPORT_FILE.max_bytes + 1)
         .unwrap();
 
-    for command in ["import", "validate", "file"] {
+    // import takes each file on its own: the big one refused on its line, exit 1.
+    let out = portdesk(data.path(), &["import", big.to_str().unwrap()]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!("{}\terror\tfile.too_large\t", big.display())),
+        "{shown}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "import file too large ({} bytes); at most 32 MiB ({} bytes) is read",
+            IMPORT_FILE.max_bytes + 1,
+            IMPORT_FILE.max_bytes
+        )),
+        "{shown}"
+    );
+    assert_eq!(exported(data.path()), before, "the store is unchanged");
+
+    for command in ["validate", "file"] {
         let out = portdesk(
             data.path(),
             &[command, fine.to_str().unwrap(), big.to_str().unwrap()],

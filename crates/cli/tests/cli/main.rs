@@ -7,6 +7,7 @@ mod common;
 mod convert;
 mod exchange;
 mod limits;
+mod messages;
 mod origin;
 mod tax;
 mod verify;

@@ -364,7 +364,8 @@ fn the_docs_list_every_row() {
     let rows = DOC.lines().filter(|l| l.starts_with("| `")).count();
     assert_eq!(
         rows,
-        DECLARATION_LIMITS.len() + ORIGIN_LIMITS.len() + FILE_LIMITS.len(),
+        // + 1: EXTENSIONS_MAX_BYTES.
+        DECLARATION_LIMITS.len() + ORIGIN_LIMITS.len() + FILE_LIMITS.len() + 1,
         "docs/limits.md has rows the code does not"
     );
     for (name, limit, text) in [
@@ -372,6 +373,11 @@ fn the_docs_list_every_row() {
             "IMPORT_FILE",
             portdesk_domain::limits::IMPORT_FILE,
             "32 MiB",
+        ),
+        (
+            "MESSAGE_FILE",
+            portdesk_domain::limits::MESSAGE_FILE,
+            "16 MiB",
         ),
         ("IMAGE_FILE", portdesk_domain::limits::IMAGE_FILE, "5 MiB"),
         (
@@ -402,4 +408,36 @@ fn the_docs_list_every_row() {
         };
         assert_eq!(shown, text, "{name}");
     }
+    assert_eq!(portdesk_domain::limits::EXTENSIONS_MAX_BYTES, 1024 * 1024);
+    assert!(DOC.contains("| `EXTENSIONS_MAX_BYTES` |") && DOC.contains("| 1 MiB |"));
+}
+
+/// Extensions: kept through JSON, absent when empty, ignored by the rules,
+/// and measured against their byte limit.
+#[test]
+fn extensions_are_kept_ignored_by_validation_and_bounded() {
+    use portdesk_domain::limits::{extensions_oversize, EXTENSIONS_MAX_BYTES};
+    let lists = CodeLists::bundled();
+    let plain: Declaration = serde_json::from_str(VALID).unwrap();
+    assert!(!serde_json::to_string(&plain)
+        .unwrap()
+        .contains("extensions"));
+    let mut d = plain.clone();
+    d.extensions.decmessage = Some(serde_json::json!({ "blocks": [{ "x": "<X/>" }] }));
+    let text = serde_json::to_string(&d).unwrap();
+    assert_eq!(serde_json::from_str::<Declaration>(&text).unwrap(), d);
+    assert_eq!(
+        validate_declaration(&d, Purpose::Declare, &lists),
+        validate_declaration(&plain, Purpose::Declare, &lists)
+    );
+    assert_eq!(extensions_oversize(&d), None);
+    // `{"decmessage":"…"}`: the string plus 17 bytes of JSON around it.
+    d.extensions.decmessage = Some(Value::String("x".repeat(EXTENSIONS_MAX_BYTES - 17)));
+    assert_eq!(extensions_oversize(&d), None);
+    d.extensions.decmessage = Some(Value::String("x".repeat(EXTENSIONS_MAX_BYTES - 16)));
+    assert_eq!(extensions_oversize(&d), Some(EXTENSIONS_MAX_BYTES + 1));
+    // Unknown keys are refused like any unknown field.
+    let bad = text.replace("\"decmessage\"", "\"other\"");
+    let e = serde_json::from_str::<Declaration>(&bad).unwrap_err();
+    assert!(e.to_string().contains("other"), "{e}");
 }

@@ -3,4 +3,5 @@
 //! link of the whole dependency tree.
 
 mod interchange_props;
+mod messages;
 mod tax;

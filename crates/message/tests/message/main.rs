@@ -3,6 +3,7 @@
 //! malformed input and limits, and unmodelled blocks kept.
 
 mod exchange;
+mod extensions;
 mod generated;
 mod handwritten;
 mod malformed;

@@ -28,7 +28,10 @@ fn read_and_round_trip(bytes: &[u8]) -> Result<(), TestCaseError> {
     let Ok(message) = read(bytes) else {
         return Ok(());
     };
+    // In the form it was read: a bare write drops the envelope's parts.
     let options = WriteOptions {
+        envelope: message.envelope,
+        version: message.version,
         declarant: message.declarant.clone(),
         unmodelled: message.unmodelled.clone(),
         ..WriteOptions::default()
@@ -40,7 +43,29 @@ fn read_and_round_trip(bytes: &[u8]) -> Result<(), TestCaseError> {
     };
     let again = read(&written)
         .map_err(|e| TestCaseError::fail(format!("our own message does not read: {e}")))?;
-    prop_assert_eq!(again.declaration, message.declaration);
+    // The modelled fields come back the same. The kept blocks are compared
+    // on valid messages (extensions.rs): a damaged one can hold a fragment
+    // named like a mapped element, which the writer skips (the declaration
+    // wins), so its extensions may shrink, never grow.
+    let plain = |d: &portdesk_domain::Declaration| portdesk_domain::Declaration {
+        extensions: Default::default(),
+        ..d.clone()
+    };
+    prop_assert_eq!(plain(&again.declaration), plain(&message.declaration));
+    let (kept, back) = (
+        portdesk_message::Unmodelled::from_declaration(&message.declaration),
+        portdesk_message::Unmodelled::from_declaration(&again.declaration),
+    );
+    let (Ok(kept), Ok(back)) = (kept, back) else {
+        return Err(TestCaseError::fail("extensions that do not read"));
+    };
+    for f in back.blocks.iter().chain(&back.head).chain(&back.sign) {
+        prop_assert!(
+            kept.blocks.contains(f) || kept.head.contains(f) || kept.sign.contains(f),
+            "a fragment appeared: {}",
+            f.xml
+        );
+    }
     Ok(())
 }
 
