@@ -20,6 +20,8 @@ pub enum MessageError {
     },
     #[error("{element} (line {line}): not a declaration message; the root must be DecMessage or ImportMessage")]
     WrongRoot { element: String, line: usize },
+    #[error("{element} (line {line}): not a modification message; the root must be DecModMessage")]
+    NotModification { element: String, line: usize },
     #[error("{element} (line {line}): namespace {namespace:?}, expected {expected:?}")]
     WrongNamespace {
         element: String,
@@ -62,6 +64,12 @@ pub enum MessageError {
         line: usize,
         limit: usize,
     },
+    #[error("{element} (line {line}): more than {limit} items in one modification message")]
+    TooManyItems {
+        element: String,
+        line: usize,
+        limit: usize,
+    },
     /// Writing only: the declaration or an unmodelled fragment cannot make a
     /// message that reads back.
     #[error("cannot write the message: {field}: {reason}")]
@@ -76,7 +84,9 @@ impl MessageError {
             MessageError::UnknownEncoding { .. } => "message.unknown_encoding",
             MessageError::Undecodable { .. } => "message.undecodable",
             MessageError::Malformed { .. } => "message.malformed",
-            MessageError::WrongRoot { .. } => "message.wrong_root",
+            MessageError::WrongRoot { .. } | MessageError::NotModification { .. } => {
+                "message.wrong_root"
+            }
             MessageError::WrongNamespace { .. } => "message.wrong_namespace",
             MessageError::UnsupportedVersion { .. } => "message.unsupported_version",
             MessageError::Missing { .. } => "message.missing",
@@ -85,6 +95,7 @@ impl MessageError {
             MessageError::TooManyElements { .. } => "message.too_many_elements",
             MessageError::TooDeep { .. } => "message.too_deep",
             MessageError::TooManyLines { .. } => "message.too_many_lines",
+            MessageError::TooManyItems { .. } => "message.too_many_items",
             MessageError::Unwritable { .. } => "message.unwritable",
         }
     }
@@ -94,6 +105,7 @@ impl MessageError {
         match self {
             MessageError::Malformed { element, .. }
             | MessageError::WrongRoot { element, .. }
+            | MessageError::NotModification { element, .. }
             | MessageError::WrongNamespace { element, .. }
             | MessageError::UnsupportedVersion { element, .. }
             | MessageError::Missing { element, .. }
@@ -101,7 +113,8 @@ impl MessageError {
             | MessageError::InvalidValue { element, .. }
             | MessageError::TooManyElements { element, .. }
             | MessageError::TooDeep { element, .. }
-            | MessageError::TooManyLines { element, .. } => Some(element),
+            | MessageError::TooManyLines { element, .. }
+            | MessageError::TooManyItems { element, .. } => Some(element),
             _ => None,
         }
     }
@@ -113,6 +126,7 @@ impl MessageError {
             | MessageError::Undecodable { line, .. }
             | MessageError::Malformed { line, .. }
             | MessageError::WrongRoot { line, .. }
+            | MessageError::NotModification { line, .. }
             | MessageError::WrongNamespace { line, .. }
             | MessageError::UnsupportedVersion { line, .. }
             | MessageError::Missing { line, .. }
@@ -120,7 +134,8 @@ impl MessageError {
             | MessageError::InvalidValue { line, .. }
             | MessageError::TooManyElements { line, .. }
             | MessageError::TooDeep { line, .. }
-            | MessageError::TooManyLines { line, .. } => Some(*line),
+            | MessageError::TooManyLines { line, .. }
+            | MessageError::TooManyItems { line, .. } => Some(*line),
             _ => None,
         }
     }

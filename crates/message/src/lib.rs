@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 mod error;
 mod mapping;
+pub mod modification;
 mod read;
 mod text;
 mod tree;

@@ -5,6 +5,7 @@
 mod generated;
 mod handwritten;
 mod malformed;
+mod modification;
 mod props;
 mod roundtrip;
 mod unmodelled;
