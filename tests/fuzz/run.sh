@@ -38,6 +38,8 @@ targets=(
   "seal::substituted_never_opens|seal|crates/seal|props::substituted_characters_never_open"
   "message::read_arbitrary|message|crates/message|props::read_arbitrary_bytes"
   "message::read_damaged|message|crates/message|props::read_damaged_messages"
+  "message::modification_amendments|message|crates/message|modification::random_amendments_of_generated_declarations_round_trip"
+  "message::modification_read_arbitrary|message|crates/message|modification::arbitrary_bytes_never_panic"
   "sync::simulation|sync|crates/sync|simulation::exactly_once_under_faults_and_crashes"
 )
 

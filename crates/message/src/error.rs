@@ -23,6 +23,8 @@ pub enum MessageError {
     /// An exchange answer file (crate::exchange) with another root.
     #[error("{element} (line {line}): not an answer file; the root must be DecImportResponse or DEC_RESULT")]
     NotAnAnswer { element: String, line: usize },
+    #[error("{element} (line {line}): not a modification message; the root must be DecModMessage")]
+    NotModification { element: String, line: usize },
     #[error("{element} (line {line}): namespace {namespace:?}, expected {expected:?}")]
     WrongNamespace {
         element: String,
@@ -65,6 +67,12 @@ pub enum MessageError {
         line: usize,
         limit: usize,
     },
+    #[error("{element} (line {line}): more than {limit} items in one modification message")]
+    TooManyItems {
+        element: String,
+        line: usize,
+        limit: usize,
+    },
     /// Writing only: the declaration or an unmodelled fragment cannot make a
     /// message that reads back.
     #[error("cannot write the message: {field}: {reason}")]
@@ -79,9 +87,9 @@ impl MessageError {
             MessageError::UnknownEncoding { .. } => "message.unknown_encoding",
             MessageError::Undecodable { .. } => "message.undecodable",
             MessageError::Malformed { .. } => "message.malformed",
-            MessageError::WrongRoot { .. } | MessageError::NotAnAnswer { .. } => {
-                "message.wrong_root"
-            }
+            MessageError::WrongRoot { .. }
+            | MessageError::NotAnAnswer { .. }
+            | MessageError::NotModification { .. } => "message.wrong_root",
             MessageError::WrongNamespace { .. } => "message.wrong_namespace",
             MessageError::UnsupportedVersion { .. } => "message.unsupported_version",
             MessageError::Missing { .. } => "message.missing",
@@ -90,6 +98,7 @@ impl MessageError {
             MessageError::TooManyElements { .. } => "message.too_many_elements",
             MessageError::TooDeep { .. } => "message.too_deep",
             MessageError::TooManyLines { .. } => "message.too_many_lines",
+            MessageError::TooManyItems { .. } => "message.too_many_items",
             MessageError::Unwritable { .. } => "message.unwritable",
         }
     }
@@ -100,6 +109,7 @@ impl MessageError {
             MessageError::Malformed { element, .. }
             | MessageError::WrongRoot { element, .. }
             | MessageError::NotAnAnswer { element, .. }
+            | MessageError::NotModification { element, .. }
             | MessageError::WrongNamespace { element, .. }
             | MessageError::UnsupportedVersion { element, .. }
             | MessageError::Missing { element, .. }
@@ -107,7 +117,8 @@ impl MessageError {
             | MessageError::InvalidValue { element, .. }
             | MessageError::TooManyElements { element, .. }
             | MessageError::TooDeep { element, .. }
-            | MessageError::TooManyLines { element, .. } => Some(element),
+            | MessageError::TooManyLines { element, .. }
+            | MessageError::TooManyItems { element, .. } => Some(element),
             _ => None,
         }
     }
@@ -120,6 +131,7 @@ impl MessageError {
             | MessageError::Malformed { line, .. }
             | MessageError::WrongRoot { line, .. }
             | MessageError::NotAnAnswer { line, .. }
+            | MessageError::NotModification { line, .. }
             | MessageError::WrongNamespace { line, .. }
             | MessageError::UnsupportedVersion { line, .. }
             | MessageError::Missing { line, .. }
@@ -127,7 +139,8 @@ impl MessageError {
             | MessageError::InvalidValue { line, .. }
             | MessageError::TooManyElements { line, .. }
             | MessageError::TooDeep { line, .. }
-            | MessageError::TooManyLines { line, .. } => Some(*line),
+            | MessageError::TooManyLines { line, .. }
+            | MessageError::TooManyItems { line, .. } => Some(*line),
             _ => None,
         }
     }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 mod error;
 pub mod exchange;
 mod mapping;
+pub mod modification;
 mod read;
 mod text;
 mod tree;

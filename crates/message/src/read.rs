@@ -28,12 +28,16 @@ struct Reader<'t> {
     text: &'t str,
 }
 
-fn join(base: &str, name: &str) -> String {
+pub(crate) fn join(base: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
 /// The one child named `name`, if any; a second one is an error.
-fn single<'n>(parent: &'n Node, path: &str, name: &str) -> Result<Option<&'n Node>, MessageError> {
+pub(crate) fn single<'n>(
+    parent: &'n Node,
+    path: &str,
+    name: &str,
+) -> Result<Option<&'n Node>, MessageError> {
     let mut found = parent.children.iter().filter(|c| c.name == name);
     let first = found.next();
     if let Some(second) = found.next() {
@@ -67,7 +71,11 @@ fn flag(node: &Node, path: &str) -> Result<bool, MessageError> {
 
 /// Rejects a second occurrence of an element we map (which one would win
 /// is a guess); unmapped repeats are kept as they are.
-fn first_time(seen: &mut HashSet<String>, node: &Node, path: &str) -> Result<(), MessageError> {
+pub(crate) fn first_time(
+    seen: &mut HashSet<String>,
+    node: &Node,
+    path: &str,
+) -> Result<(), MessageError> {
     if !seen.insert(node.name.clone()) {
         return Err(MessageError::Duplicate {
             element: join(path, &node.name),

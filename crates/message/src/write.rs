@@ -262,17 +262,7 @@ fn check_fragments(un: &Unmodelled) -> Result<(), MessageError> {
         }
     }
     for (field, f) in all {
-        let root =
-            tree::parse(&f.xml, &Lines::new(&f.xml)).map_err(|e| MessageError::Unwritable {
-                field: field.clone(),
-                reason: format!("not well-formed XML: {e}"),
-            })?;
-        if root.name != f.name {
-            return Err(MessageError::Unwritable {
-                field,
-                reason: format!("holds <{}>, not <{}>", root.name, f.name),
-            });
-        }
+        check_fragment(field, f)?;
     }
     Ok(())
 }
@@ -328,14 +318,31 @@ fn leaf_xml(name: &str, value: &str) -> Option<String> {
     Some(format!("<{name}>{text}</{name}>"))
 }
 
+/// One fragment must be one well-formed element of the name it claims
+/// (`field` names it in the error).
+pub(crate) fn check_fragment(field: String, f: &Fragment) -> Result<(), MessageError> {
+    let root = tree::parse(&f.xml, &Lines::new(&f.xml)).map_err(|e| MessageError::Unwritable {
+        field: field.clone(),
+        reason: format!("not well-formed XML: {e}"),
+    })?;
+    if root.name != f.name {
+        return Err(MessageError::Unwritable {
+            field,
+            reason: format!("holds <{}>, not <{}>", root.name, f.name),
+        });
+    }
+    Ok(())
+}
+
+/// The indented text the writers build (this module's and modification.rs).
 #[derive(Default)]
-struct Out {
-    s: String,
-    depth: usize,
+pub(crate) struct Out {
+    pub(crate) s: String,
+    pub(crate) depth: usize,
 }
 
 impl Out {
-    fn line(&mut self, text: &str) {
+    pub(crate) fn line(&mut self, text: &str) {
         for _ in 0..self.depth {
             self.s.push_str("  ");
         }
@@ -343,17 +350,22 @@ impl Out {
         self.s.push('\n');
     }
 
-    fn open(&mut self, name: &str) {
+    pub(crate) fn open(&mut self, name: &str) {
         self.line(&format!("<{name}>"));
         self.depth += 1;
     }
 
-    fn close(&mut self, name: &str) {
+    pub(crate) fn close(&mut self, name: &str) {
         self.depth -= 1;
         self.line(&format!("</{name}>"));
     }
 
-    fn leaf(&mut self, name: &str, value: &str, field: &str) -> Result<(), MessageError> {
+    pub(crate) fn leaf(
+        &mut self,
+        name: &str,
+        value: &str,
+        field: &str,
+    ) -> Result<(), MessageError> {
         if value.is_empty() {
             self.line(&format!("<{name}/>"));
         } else {
@@ -363,7 +375,7 @@ impl Out {
         Ok(())
     }
 
-    fn fragments(&mut self, frags: &[Fragment]) {
+    pub(crate) fn fragments(&mut self, frags: &[Fragment]) {
         for f in frags {
             self.line(&f.xml);
         }

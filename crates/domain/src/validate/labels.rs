@@ -73,8 +73,9 @@ fn find(
         .map(|(_, zh, en)| (*zh, *en))
 }
 
-/// The (Chinese, English) name of the field at `path`.
-pub(crate) fn field_label(path: &str) -> (String, String) {
+/// The (Chinese, English) name of the field at `path` (`head.gross_weight`,
+/// `lines[1].commodity_code`); the path itself when it names no field.
+pub fn field_label(path: &str) -> (String, String) {
     let mut segments = path.split('.');
     let first = segments.next().unwrap_or("");
     let (top, index) = match first.split_once('[') {

@@ -7,6 +7,7 @@ mod extensions;
 mod generated;
 mod handwritten;
 mod malformed;
+mod modification;
 mod props;
 mod roundtrip;
 mod unmodelled;
