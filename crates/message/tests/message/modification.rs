@@ -568,3 +568,61 @@ fn arbitrary_bytes_never_panic() {
         |bytes| read_write_read(&bytes),
     );
 }
+
+#[test]
+fn every_field_the_message_carries_has_a_code_and_a_chinese_name() {
+    /// Changes every text and yes/no leaf but the three the message has no
+    /// element for and the direction; returns how many it changed.
+    fn change(v: &mut serde_json::Value, path: &str) -> usize {
+        use serde_json::Value;
+        let skip = ["client_seq_no", "filing_mode", "advance", "head.ie_flag"];
+        match v {
+            Value::Object(map) => map
+                .iter_mut()
+                .map(|(k, v)| {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    change(v, &p)
+                })
+                .sum(),
+            Value::Array(items) => items.iter_mut().map(|v| change(v, path)).sum(),
+            _ if skip.contains(&path) => 0,
+            Value::String(s) => {
+                s.push('9');
+                1
+            }
+            Value::Bool(b) => {
+                *b = !*b;
+                1
+            }
+            _ => 0,
+        }
+    }
+    let lists = CodeLists::bundled();
+    for fixture in ["declaration-valid.json", "declaration-two-step-full.json"] {
+        let original = declaration(fixture);
+        let mut doc = serde_json::to_value(&original).unwrap();
+        let changed = change(&mut doc, "");
+        let amended: Declaration = serde_json::from_value(doc).unwrap();
+        let msg = modification_from_amendment(&original, &amended, &request(), &lists).unwrap();
+        assert_eq!(msg.items.len(), changed, "{fixture}");
+        let mut codes = std::collections::HashSet::new();
+        for i in &msg.items {
+            assert!(
+                codes.insert(i.field_code.clone()),
+                "{fixture}: {} twice",
+                i.field_code
+            );
+            assert!(
+                !i.field_name.is_ascii(),
+                "{fixture}: {} has no Chinese name ({})",
+                i.field_code,
+                i.field_name
+            );
+        }
+        assert_eq!(round_trip(&msg), msg);
+    }
+}
