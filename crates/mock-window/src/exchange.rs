@@ -26,7 +26,7 @@
 //! file name or receipt id, so each file meets the same fate in every run
 //! with the same seed, whatever the timing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -84,6 +84,7 @@ pub async fn run(state: AppState, exchange: Exchange) {
         dirs: exchange.dirs,
         last_stamp_ms: 0,
         untaken_seen: HashSet::new(),
+        pending: HashMap::new(),
     };
     tracing::info!(root = %w.dirs.root.display(), "playing the Single Window client");
     loop {
@@ -144,6 +145,8 @@ struct Worker {
     last_stamp_ms: i64,
     /// Files the untaken fault holds, logged once each.
     untaken_seen: HashSet<String>,
+    /// Answers being written in halves (the partial-write fault), by ClientSeqNo.
+    pending: HashMap<String, tokio::task::JoinHandle<()>>,
 }
 
 /// Whether the client would take a file of this name.
@@ -259,7 +262,8 @@ impl Worker {
                         client_seq_no: seq.clone(),
                         ..ImportResponse::default()
                     };
-                    self.write_answer(false, "I", &seq, &write_import_response(&r))
+                    let key = format!("import:{name}#{takes}");
+                    self.write_answer(false, "I", &seq, &write_import_response(&r), &key)
                         .await?;
                 }
             }
@@ -269,7 +273,8 @@ impl Worker {
                 let seq = m.declaration.client_seq_no.clone();
                 let r = self.file(name, takes, *m).await?;
                 tracing::info!(file = %name, code = %r.response_code, seq_no = %r.seq_no, "message imported");
-                self.write_answer(r.imported(), ie, &seq, &write_import_response(&r))
+                let key = format!("import:{name}#{takes}");
+                self.write_answer(r.imported(), ie, &seq, &write_import_response(&r), &key)
                     .await?;
             }
         }
@@ -452,6 +457,7 @@ impl Worker {
 
     /// Writes the receipts not yet written, oldest first.
     async fn write_receipts(&mut self) -> Result<(), PassError> {
+        self.pending.retain(|_, t| !t.is_finished());
         let rows = sqlx::query(
             "SELECT r.id, r.code, r.message_zh, r.reasons, r.issued_at, f.seq_no, f.entry_id,
                     f.client_seq_no, f.declaration, f.created_at, f.id
@@ -463,10 +469,18 @@ impl Worker {
         .bind(RECEIPT_BATCH)
         .fetch_all(&self.state.db)
         .await?;
+        // A declaration whose answer is half-written waits for the next
+        // pass, its later receipts with it; the others go on.
+        let mut waiting: HashSet<i64> = HashSet::new();
         for row in rows {
             let id: i64 = row.get(0);
             let code: String = row.get(1);
             let filing_id: i64 = row.get(10);
+            let seq: String = row.get(7);
+            if waiting.contains(&filing_id) || self.writing(&seq) {
+                waiting.insert(filing_id);
+                continue;
+            }
             if let Some(channel) = channel_of_receipt_code(&code) {
                 let reasons: Vec<RejectionReason> =
                     serde_json::from_str(row.get::<&str, _>(3)).map_err(ApiError::from)?;
@@ -483,7 +497,6 @@ impl Worker {
                     i_e_date: d.head.ie_date.clone(),
                     d_date: format_notice_date(to_datetime(created))[..10].replace('-', ""),
                 };
-                let seq: String = row.get(7);
                 let ok = !matches!(channel, "E" | "SpE");
                 self.write_receipt(id, ok, ie_str(d.head.ie_flag), &seq, &r)
                     .await?;
@@ -512,16 +525,21 @@ impl Worker {
     ) -> Result<(), PassError> {
         let bytes = write_dec_result(r);
         let s = self.state.faults.settings();
-        let key = receipt_id.to_string();
+        let key = format!("receipt:{receipt_id}");
         if strikes(&s, s.malformed_receipt_rate, "malformed_receipt", &key) {
             // Cut inside the element list: never well-formed.
             let broken = &bytes[..bytes.len() / 2];
-            let name = self.write_answer(ok, ie, client_seq_no, broken).await?;
+            let name = self
+                .write_answer(ok, ie, client_seq_no, broken, &format!("{key}:malformed"))
+                .await?;
             tracing::info!(file = %name, "fault: malformed receipt file");
         }
-        self.write_answer(ok, ie, client_seq_no, &bytes).await?;
+        self.write_answer(ok, ie, client_seq_no, &bytes, &key)
+            .await?;
         if strikes(&s, s.duplicate_receipt_rate, "duplicate_receipt", &key) {
-            let name = self.write_answer(ok, ie, client_seq_no, &bytes).await?;
+            let name = self
+                .write_answer(ok, ie, client_seq_no, &bytes, &format!("{key}:duplicate"))
+                .await?;
             tracing::info!(file = %name, "fault: receipt written twice");
         }
         Ok(())
@@ -548,38 +566,56 @@ impl Worker {
     }
 
     /// Writes an answer file into `InBox`: atomically (a dot-prefixed name,
-    /// then a rename), or, under the partial-write fault, straight in two
-    /// halves 300–800 ms apart. Returns its name.
+    /// then a rename), or, under the partial-write fault (drawn on
+    /// `fault_key`, fixed by the seed), straight in two halves 300–800 ms
+    /// apart. The second half is written by a task of its own so other
+    /// declarations go on meanwhile; the next answer of the same
+    /// declaration waits for it, keeping each declaration's files in order.
+    /// Returns the file's name.
     async fn write_answer(
         &mut self,
         ok: bool,
         ie: &str,
         client_seq_no: &str,
         bytes: &[u8],
+        fault_key: &str,
     ) -> Result<String, PassError> {
+        if let Some(earlier) = self.pending.remove(client_seq_no) {
+            let _ = earlier.await;
+        }
         let name = self.next_name(ok, ie, client_seq_no);
         let in_box = self.dirs.in_box();
         let path = in_box.join(&name);
         let s = self.state.faults.settings();
-        if strikes(&s, s.partial_write_rate, "partial_write", &name) {
+        if strikes(&s, s.partial_write_rate, "partial_write", fault_key) {
             let half = bytes.len() / 2;
             let mut f = File::create(&path).map_err(|e| io(&path, e))?;
             f.write_all(&bytes[..half]).map_err(|e| io(&path, e))?;
-            f.flush().map_err(|e| io(&path, e))?;
-            let gap = 300 + (chance(s.seed, "partial_write_gap", &name) * 501.0) as u64;
+            let gap = 300 + (chance(s.seed, "partial_write_gap", fault_key) * 501.0) as u64;
             tracing::info!(file = %name, gap_ms = gap, "fault: partial write");
-            tokio::time::sleep(Duration::from_millis(gap)).await;
-            f.write_all(&bytes[half..]).map_err(|e| io(&path, e))?;
-            f.sync_all().map_err(|e| io(&path, e))?;
+            let rest = bytes[half..].to_vec();
+            let task = tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(gap)).await;
+                if let Err(e) = f.write_all(&rest) {
+                    tracing::error!(file = %path.display(), error = %e, "partial write: second half");
+                }
+            });
+            self.pending.insert(client_seq_no.to_owned(), task);
             return Ok(name);
         }
+        // No fsync: the mock is killed, not the machine, and a killed
+        // process's written pages stay; the rename is what readers see whole.
         let tmp: PathBuf = in_box.join(format!(".{name}"));
-        let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| io(&tmp, e))?;
-        f.sync_all().map_err(|e| io(&tmp, e))?;
-        drop(f);
+        std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
         Ok(name)
+    }
+
+    /// Whether a declaration's last answer is still being written in halves.
+    fn writing(&self, client_seq_no: &str) -> bool {
+        self.pending
+            .get(client_seq_no)
+            .is_some_and(|t| !t.is_finished())
     }
 }
 

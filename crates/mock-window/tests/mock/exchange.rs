@@ -574,3 +574,87 @@ async fn a_restart_loses_no_receipt_and_keeps_their_order() {
     channels.dedup();
     assert_eq!(channels, strs(&["L", "G", "P", "R"]));
 }
+
+#[tokio::test]
+async fn many_files_with_every_fault_each_reach_their_end() {
+    let seed = 5;
+    let rate = 0.15;
+    let f = start(&[
+        "--seed",
+        "5",
+        "--fault-untaken-rate",
+        "0.15",
+        "--fault-import-failed-rate",
+        "0.15",
+        "--fault-malformed-receipt-rate",
+        "0.15",
+        "--fault-duplicate-receipt-rate",
+        "0.15",
+        "--fault-partial-write-rate",
+        "0.15",
+        "--review-pace-ms",
+        "20",
+    ])
+    .await;
+    let seqs: Vec<String> = (0..60).map(|i| format!("PDXMANY{i:011}")).collect();
+    for seq in &seqs {
+        f.put(
+            &format!("PD_{seq}_1.xml"),
+            &message(&export_declaration(seq), BROKER),
+        );
+    }
+    let name = |seq: &str| format!("PD_{seq}_1.xml");
+    let untaken: Vec<&String> = seqs
+        .iter()
+        .filter(|s| chance(seed, "untaken", &name(s)) < rate)
+        .collect();
+    let busy: Vec<&String> = seqs
+        .iter()
+        .filter(|s| !untaken.contains(s))
+        .filter(|s| chance(seed, "import_failed", &format!("{}#1", name(s))) < rate)
+        .collect();
+    assert!(
+        !untaken.is_empty() && !busy.is_empty(),
+        "the seed strikes both"
+    );
+    f.until("every taken file at its end", |f| {
+        seqs.iter().filter(|s| !untaken.contains(s)).all(|s| {
+            let answered = f.import_responses(s).len() == 1;
+            answered && (busy.contains(&s) || f.channels(s).iter().any(|c| c == "R"))
+        })
+    })
+    .await;
+    let token = f.mock.token(BROKER).await;
+    for seq in &seqs {
+        let list: Value = f
+            .mock
+            .get(&token, &format!("/v1/declarations?client_seq_no={seq}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let filings = list["items"].as_array().unwrap().len();
+        if untaken.contains(&seq) {
+            assert!(f.in_dir(f.dirs.out_box(), &name(seq)));
+            assert!(f.answers(seq).is_empty());
+            assert_eq!(filings, 0);
+        } else if busy.contains(&seq) {
+            let (ok, r) = f.import_responses(seq).remove(0);
+            assert!(!ok && r.error_message.contains("系统繁忙"));
+            assert_eq!(filings, 0, "{seq}");
+        } else {
+            assert_eq!(filings, 1, "{seq}");
+            let mut channels = f.channels(seq);
+            channels.dedup();
+            assert_eq!(channels, strs(&["L", "G", "P", "R"]), "{seq}");
+        }
+    }
+    let logged = f
+        .mock
+        .process()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "EXCHANGE")
+        .count();
+    assert_eq!(logged, seqs.len() - untaken.len());
+}
