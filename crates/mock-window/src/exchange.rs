@@ -38,8 +38,8 @@ use portdesk_api::{FaultSettings, FilingAnswer, FilingStatus, RejectionReason, S
 use portdesk_domain::{Declaration, FilingMode, IeFlag};
 use portdesk_message::exchange::{
     answer_file_name, channel_of_receipt_code, format_file_timestamp, format_notice_date,
-    write_dec_result, write_import_response, AnswerFileName, DecResult, ExchangeDirs,
-    ImportResponse,
+    parse_outgoing_file_name, write_dec_result, write_import_response, AnswerFileName, DecResult,
+    ExchangeDirs, ImportResponse, BUSINESS_DIR, FAIL_BOX, SENT_BOX,
 };
 use portdesk_message::{read, ReadMessage, MAX_INPUT_BYTES};
 use sha2::{Digest, Sha256};
@@ -87,6 +87,9 @@ pub async fn run(state: AppState, exchange: Exchange) {
         pending: HashMap::new(),
     };
     tracing::info!(root = %w.dirs.root.display(), "playing the Single Window client");
+    if let Err(e) = w.recover().await {
+        tracing::error!(error = %e, "exchange: finishing interrupted takes failed");
+    }
     loop {
         if let Err(e) = w.take_all().await {
             tracing::error!(error = %e, "exchange: taking files failed");
@@ -155,6 +158,26 @@ fn is_message_name(name: &str) -> bool {
         && name.len() > 4
         && name.is_char_boundary(name.len() - 4)
         && name[name.len() - 4..].eq_ignore_ascii_case(".xml")
+}
+
+/// What a file's bytes are to the client.
+fn taken_of(bytes: Result<Vec<u8>, String>) -> Taken {
+    match bytes {
+        Err(too_large) => Taken::Unreadable(too_large),
+        Ok(bytes) => match read(&bytes) {
+            Ok(m) => Taken::Message(Box::new(m)),
+            Err(e) => Taken::Unreadable(e.to_string()),
+        },
+    }
+}
+
+/// The ClientSeqNo a take is logged with: the message's, or for a file
+/// that does not read, the one our own file names carry.
+fn client_seq_no_of(name: &str, taken: &Taken) -> Option<String> {
+    match taken {
+        Taken::Message(m) => Some(m.declaration.client_seq_no.clone()),
+        Taken::Unreadable(_) => parse_outgoing_file_name(name).map(|(seq, _)| seq),
+    }
 }
 
 /// Reads at most `limit` bytes; a longer file is an error, never a large
@@ -226,54 +249,97 @@ impl Worker {
         Ok(())
     }
 
-    /// Takes one file: log, move, file, answer.
+    /// Takes one file: log, move, file, answer. The move is journalled
+    /// (`exchange_takes.moved_to`) until the answer is written, so a kill
+    /// in between is finished by [`Worker::recover`] at the next start.
     async fn take(&mut self, name: &str) -> Result<(), PassError> {
         let path = self.dirs.out_box().join(name);
         let taken = match read_bounded(&path, MAX_INPUT_BYTES) {
             // Gone since the listing (its writer took it back): nothing to take.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(io(&path, e)),
-            Ok(Err(too_large)) => Taken::Unreadable(too_large),
-            Ok(Ok(bytes)) => match read(&bytes) {
-                Ok(m) => Taken::Message(Box::new(m)),
-                Err(e) => Taken::Unreadable(e.to_string()),
-            },
-        };
-        let client_seq_no = match &taken {
-            Taken::Message(m) => Some(m.declaration.client_seq_no.clone()),
-            Taken::Unreadable(_) => {
-                portdesk_message::exchange::parse_outgoing_file_name(name).map(|(seq, _)| seq)
-            }
+            Ok(bytes) => taken_of(bytes),
         };
         if let Some(log) = &self.state.request_log {
-            log.append_exchange(name, client_seq_no.clone())
+            log.append_exchange(name, client_seq_no_of(name, &taken))
                 .map_err(|e| PassError::Io(format!("request log: {e}")))?;
         }
         let takes = self.count_take(name).await?;
+        let folder = match taken {
+            Taken::Unreadable(_) => FAIL_BOX,
+            Taken::Message(_) => SENT_BOX,
+        };
+        let dir = self.dirs.root.join(BUSINESS_DIR).join(folder);
+        let mut to = name.to_owned();
+        if dir.join(&to).exists() {
+            // The sender wrote the name again: kept beside, never overwritten.
+            to = format!("{}~{takes}.xml", &name[..name.len() - 4]);
+        }
+        let moved_to = format!("{folder}/{to}");
+        self.journal(name, Some(&moved_to)).await?;
+        std::fs::rename(&path, dir.join(&to)).map_err(|e| io(&dir.join(&to), e))?;
+        self.answer(name, takes, taken).await?;
+        self.journal(name, None).await
+    }
+
+    /// Finishes the takes a kill interrupted: a file moved but not answered
+    /// is answered now (filing again finds the filing by its ClientSeqNo, so
+    /// nothing is filed twice); one not moved yet is taken again later.
+    async fn recover(&mut self) -> Result<(), PassError> {
+        let rows = sqlx::query(
+            "SELECT file_name, takes, moved_to FROM exchange_takes WHERE moved_to IS NOT NULL",
+        )
+        .fetch_all(&self.state.db)
+        .await?;
+        for row in rows {
+            let (name, takes, moved_to): (String, i64, String) =
+                (row.get(0), row.get(1), row.get(2));
+            let path = self.dirs.root.join(BUSINESS_DIR).join(&moved_to);
+            match read_bounded(&path, MAX_INPUT_BYTES) {
+                Ok(bytes) => {
+                    tracing::info!(file = %name, %moved_to, "answering a take cut off by a restart");
+                    self.answer(&name, takes, taken_of(bytes)).await?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&path, e)),
+            }
+            self.journal(&name, None).await?;
+        }
+        Ok(())
+    }
+
+    async fn journal(&self, name: &str, moved_to: Option<&str>) -> Result<(), PassError> {
+        sqlx::query("UPDATE exchange_takes SET moved_to = ? WHERE file_name = ?")
+            .bind(moved_to)
+            .bind(name)
+            .execute(&self.state.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Files a taken message and writes its import response.
+    async fn answer(&mut self, name: &str, takes: i64, taken: Taken) -> Result<(), PassError> {
+        let key = format!("import:{name}#{takes}");
         match taken {
             Taken::Unreadable(why) => {
-                self.move_to(&path, &self.dirs.fail_box(), name, takes)?;
                 tracing::info!(file = %name, %why, "message refused to FailBox");
                 // The ClientSeqNo of our own file names lets the sender learn why.
-                if let Some(seq) = client_seq_no {
+                if let Some(seq) = parse_outgoing_file_name(name).map(|(seq, _)| seq) {
                     let r = ImportResponse {
                         response_code: REFUSED.into(),
                         error_message: format!("报文无法读取 (message cannot be read): {why}"),
                         client_seq_no: seq.clone(),
                         ..ImportResponse::default()
                     };
-                    let key = format!("import:{name}#{takes}");
                     self.write_answer(false, "I", &seq, &write_import_response(&r), &key)
                         .await?;
                 }
             }
             Taken::Message(m) => {
-                self.move_to(&path, &self.dirs.sent_box(), name, takes)?;
                 let ie = ie_str(m.declaration.head.ie_flag);
                 let seq = m.declaration.client_seq_no.clone();
                 let r = self.file(name, takes, *m).await?;
                 tracing::info!(file = %name, code = %r.response_code, seq_no = %r.seq_no, "message imported");
-                let key = format!("import:{name}#{takes}");
                 self.write_answer(r.imported(), ie, &seq, &write_import_response(&r), &key)
                     .await?;
             }
@@ -290,18 +356,6 @@ impl Worker {
         .bind(name)
         .fetch_one(&self.state.db)
         .await?)
-    }
-
-    /// Moves a taken file under the same name; when the folder already
-    /// holds one of that name (the sender wrote the name again), the new one
-    /// is kept beside it as `<stem>~<take>.xml`: the mock never overwrites.
-    fn move_to(&self, from: &Path, dir: &Path, name: &str, takes: i64) -> Result<(), PassError> {
-        let mut to = dir.join(name);
-        if to.exists() {
-            let stem = &name[..name.len() - 4];
-            to = dir.join(format!("{stem}~{takes}.xml"));
-        }
-        std::fs::rename(from, &to).map_err(|e| io(&to, e))
     }
 
     /// Files a message as the HTTP side would and says how the import went.
@@ -360,15 +414,10 @@ impl Worker {
                 &answer.receipt.reasons,
             )));
         }
-        // A new acceptance (`L`/`SpL`) is written as a receipt too; an
-        // existing filing's latest receipt was written when it was issued.
-        let fresh = answer.receipt.code.as_str() == "L" || answer.receipt.code.as_str() == "SpL";
-        let from = if fresh && self.is_new_receipt(receipt_id).await? {
-            receipt_id - 1
-        } else {
-            receipt_id
-        };
-        self.track(filing_id, from).await?;
+        // Accepted: every receipt of the filing not written yet goes into
+        // InBox, its acceptance (`L`/`SpL`) first; one tracked before keeps
+        // its place (the same ClientSeqNo again, a re-declaration).
+        self.track(filing_id, 0).await?;
         Ok(ImportResponse {
             seq_no: answer.seq_no,
             response_code: "0".into(),
@@ -376,19 +425,6 @@ impl Worker {
             client_seq_no: answer.client_seq_no,
             trn_pre_id: String::new(),
         })
-    }
-
-    /// Whether a receipt was issued by the write just made (its filing not
-    /// tracked yet, or tracked to before it).
-    async fn is_new_receipt(&self, receipt_id: i64) -> Result<bool, PassError> {
-        let tracked: Option<i64> = sqlx::query_scalar(
-            "SELECT x.last_receipt_id FROM exchange_filings x
-             JOIN receipts r ON r.filing_id = x.filing_id WHERE r.id = ?",
-        )
-        .bind(receipt_id)
-        .fetch_optional(&self.state.db)
-        .await?;
-        Ok(tracked.is_none_or(|last| last < receipt_id))
     }
 
     /// The HTTP filing handlers, called as the routes call them.

@@ -22,9 +22,21 @@ use crate::common::*;
 /// A mock playing the client over a fresh exchange root.
 struct Folders {
     mock: Mock,
-    root: tempfile::TempDir,
-    dirs: ExchangeDirs,
+    _root: tempfile::TempDir,
+    boxes: Boxes,
     args: Vec<String>,
+}
+
+/// The four folders, looked at as a sender would.
+struct Boxes {
+    dirs: ExchangeDirs,
+}
+
+impl std::ops::Deref for Folders {
+    type Target = Boxes;
+    fn deref(&self) -> &Boxes {
+        &self.boxes
+    }
 }
 
 async fn start(extra: &[&str]) -> Folders {
@@ -37,8 +49,8 @@ async fn start(extra: &[&str]) -> Folders {
     let args = args.iter().map(|s| s.to_string()).collect();
     Folders {
         mock,
-        root,
-        dirs,
+        _root: root,
+        boxes: Boxes { dirs },
         args,
     }
 }
@@ -72,11 +84,11 @@ struct Answer {
     read: Option<ExchangeAnswer>,
 }
 
-impl Folders {
+impl Boxes {
     /// Puts a file into OutBox the way a careful sender does: written
     /// beside the folders, then renamed in.
     fn put(&self, name: &str, bytes: &[u8]) {
-        let tmp = self.root.path().join(format!("{name}.part"));
+        let tmp = self.dirs.root.join(format!("{name}.part"));
         std::fs::write(&tmp, bytes).unwrap();
         std::fs::rename(&tmp, self.dirs.out_box().join(name)).unwrap();
     }
@@ -94,7 +106,7 @@ impl Folders {
     /// being written atomically is hidden (dot-prefixed) until complete.
     fn answers(&self, client_seq_no: &str) -> Vec<Answer> {
         let in_box = self.dirs.in_box();
-        let mut out: Vec<Answer> = Folders::names(&in_box)
+        let mut out: Vec<Answer> = Boxes::names(&in_box)
             .into_iter()
             .filter_map(|file| {
                 let name = parse_answer_file_name(&file)?;
@@ -143,7 +155,7 @@ impl Folders {
     }
 
     /// Waits (polling, bounded) until `done` holds.
-    async fn until(&self, what: &str, mut done: impl FnMut(&Folders) -> bool) {
+    async fn until(&self, what: &str, mut done: impl FnMut(&Boxes) -> bool) {
         for _ in 0..600 {
             if done(self) {
                 return;
@@ -157,7 +169,7 @@ impl Folders {
             ("InBox", self.dirs.in_box()),
         ]
         .into_iter()
-        .map(|(k, d)| (k, Folders::names(&d)))
+        .map(|(k, d)| (k, Boxes::names(&d)))
         .collect();
         panic!("never: {what}\n{listing:#?}");
     }
@@ -295,7 +307,7 @@ async fn a_garbage_file_goes_to_failbox_and_other_files_are_left_alone() {
     .await;
     assert!(f.in_dir(f.dirs.fail_box(), &name));
     assert!(!f.in_dir(f.dirs.sent_box(), &name));
-    let left = Folders::names(&f.dirs.out_box());
+    let left = Boxes::names(&f.dirs.out_box());
     assert_eq!(
         left,
         strs(&[".PD_hidden_1.xml", "PD_tmp_1.xml.tmp", "folder.xml"])
@@ -657,4 +669,53 @@ async fn many_files_with_every_fault_each_reach_their_end() {
         .filter(|r| r.method == "EXCHANGE")
         .count();
     assert_eq!(logged, seqs.len() - untaken.len());
+}
+
+#[tokio::test]
+async fn a_take_cut_off_after_its_move_is_answered_at_the_next_start() {
+    use clap::Parser;
+    use portdesk_mock_window::{serve, Config, Server};
+
+    let data = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let db = data.path().join("mw.db");
+    let config = Config::parse_from([
+        "mock-window",
+        "--port",
+        "0",
+        "--db",
+        db.to_str().unwrap(),
+        "--exchange-dir",
+        root.path().to_str().unwrap(),
+        "--exchange-poll-ms",
+        "20",
+        "--review-pace-ms",
+        "20",
+    ]);
+    let server = Server::bind(config).await.unwrap();
+    // As a kill leaves it: the file in SentBox, the take journalled, no answer.
+    let boxes = Boxes {
+        dirs: ExchangeDirs::new(root.path()),
+    };
+    let seq = "PDX000000000000013";
+    let name = format!("PD_{seq}_1.xml");
+    std::fs::write(
+        boxes.dirs.sent_box().join(&name),
+        message(&export_declaration(seq), BROKER),
+    )
+    .unwrap();
+    sqlx::query("INSERT INTO exchange_takes (file_name, takes, moved_to) VALUES (?, 1, ?)")
+        .bind(&name)
+        .bind(format!("SentBox/{name}"))
+        .execute(&server.state().db)
+        .await
+        .unwrap();
+    let running = tokio::spawn(serve(server));
+    let (ok, r) = boxes.import_response(seq, 1).await.remove(0);
+    assert!(ok && r.imported(), "{r:?}");
+    assert_eq!(
+        boxes.channels_until(seq, "R").await,
+        strs(&["L", "G", "P", "R"])
+    );
+    running.abort();
 }
