@@ -18,7 +18,9 @@
 //! Then every receipt the review issues for a filing made through the
 //! folders is written into `InBox` as a `DEC_RESULT` file, in receipt order,
 //! each file name with its own timestamp. How far that got is kept in the
-//! database (`exchange_filings`), so a restart neither loses nor repeats one.
+//! database (`exchange_filings`), so a restart loses none; a take is
+//! journalled from its move to its answer, so one a kill cut off is
+//! finished at the next start.
 //!
 //! Writes into `InBox` are atomic (a dot-prefixed name, then a rename),
 //! except the partial-write fault's. The faults ([`FaultSettings`]'s
@@ -244,7 +246,11 @@ impl Worker {
             if s.exchange_pause_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(s.exchange_pause_ms)).await;
             }
-            self.take(&name).await?;
+            // One file that cannot be taken (unreadable, a failed move)
+            // does not hold up the others; it is tried again next pass.
+            if let Err(e) = self.take(&name).await {
+                tracing::error!(file = %name, error = %e, "exchange: cannot take the file");
+            }
         }
         Ok(())
     }
