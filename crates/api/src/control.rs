@@ -40,6 +40,21 @@ pub struct FaultSettings {
     pub apply_to_reads: bool,
     /// Time between two review steps (receipts) of one filing.
     pub review_pace_ms: u64,
+    /// Exchange folders (`--exchange-dir`): a message file is never taken,
+    /// left in `OutBox` for ever; decided once per file name.
+    pub untaken_rate: f64,
+    /// Exchange folders: a valid message answered `Failed_` with
+    /// ResponseCode 1 "系统繁忙"; no filing is made.
+    pub import_failed_rate: f64,
+    /// Exchange folders: an extra, truncated `DEC_RESULT` file beside a real one.
+    pub malformed_receipt_rate: f64,
+    /// Exchange folders: a receipt file's content written twice, under two names.
+    pub duplicate_receipt_rate: f64,
+    /// Exchange folders: an answer file written straight into `InBox` in two
+    /// halves, 300–800 ms apart (a reader may see the first half alone).
+    pub partial_write_rate: f64,
+    /// Exchange folders: a pause before taking each message file.
+    pub exchange_pause_ms: u64,
 }
 
 impl Default for FaultSettings {
@@ -55,6 +70,12 @@ impl Default for FaultSettings {
             seed: 0,
             apply_to_reads: false,
             review_pace_ms: 1500,
+            untaken_rate: 0.0,
+            import_failed_rate: 0.0,
+            malformed_receipt_rate: 0.0,
+            duplicate_receipt_rate: 0.0,
+            partial_write_rate: 0.0,
+            exchange_pause_ms: 0,
         }
     }
 }

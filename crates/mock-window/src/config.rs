@@ -103,6 +103,32 @@ pub struct Config {
     /// before the handler runs: method, path, Idempotency-Key, client_seq_no.
     #[arg(long)]
     pub request_log: Option<PathBuf>,
+    /// Also play the Single Window desktop client over this exchange root:
+    /// take message files from `DIR/Dec/OutBox`, answer into `DIR/Dec/InBox`
+    /// (the four folders are made at start). See docs/mock-window.md.
+    #[arg(long, value_name = "DIR")]
+    pub exchange_dir: Option<PathBuf>,
+    /// How often the exchange folders are looked at.
+    #[arg(long, default_value_t = 100)]
+    pub exchange_poll_ms: u64,
+    /// Pause before taking each message file (a slow client).
+    #[arg(long, default_value_t = 0)]
+    pub exchange_pause_ms: u64,
+    /// Probability that a message file is never taken (decided once per name).
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_untaken_rate: f64,
+    /// Probability of a `Failed_` import response "系统繁忙" for a valid message (nothing filed).
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_import_failed_rate: f64,
+    /// Probability of an extra, truncated receipt file beside a real one.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_malformed_receipt_rate: f64,
+    /// Probability of a receipt file written twice under two names.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_duplicate_receipt_rate: f64,
+    /// Probability of an answer file written into `InBox` in two halves, 300–800 ms apart.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_partial_write_rate: f64,
 }
 
 /// `--fault-commit-then-fail-mode` values.
@@ -145,6 +171,12 @@ impl Config {
             seed: self.seed,
             apply_to_reads: self.fault_reads,
             review_pace_ms: self.review_pace_ms,
+            untaken_rate: self.fault_untaken_rate,
+            import_failed_rate: self.fault_import_failed_rate,
+            malformed_receipt_rate: self.fault_malformed_receipt_rate,
+            duplicate_receipt_rate: self.fault_duplicate_receipt_rate,
+            partial_write_rate: self.fault_partial_write_rate,
+            exchange_pause_ms: self.exchange_pause_ms,
         }
     }
 }

@@ -170,6 +170,11 @@ pub async fn put_faults(
         ("commit_then_fail_rate", settings.commit_then_fail_rate),
         ("rate_429", settings.rate_429),
         ("drop_rate", settings.drop_rate),
+        ("untaken_rate", settings.untaken_rate),
+        ("import_failed_rate", settings.import_failed_rate),
+        ("malformed_receipt_rate", settings.malformed_receipt_rate),
+        ("duplicate_receipt_rate", settings.duplicate_receipt_rate),
+        ("partial_write_rate", settings.partial_write_rate),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(ApiError::bad_request(

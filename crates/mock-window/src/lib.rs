@@ -16,6 +16,8 @@
 //! - [`throttle`]: login throttling and the bound on concurrent password checks.
 //! - [`request_log`]: the `--request-log` evidence file of /v1 writes.
 //! - [`review`]: the background task that issues receipts on a schedule.
+//! - [`exchange`]: the Single Window client played over exchange folders
+//!   (`--exchange-dir`), filing through the same handlers.
 //! - [`server`]: the accept loop (it can drop a connection without an answer;
 //!   header-read and idle timeouts, a connection cap).
 
@@ -28,6 +30,7 @@ pub mod control;
 pub mod db;
 pub mod declarations;
 pub mod error;
+pub mod exchange;
 pub mod faults;
 pub mod guarantees;
 pub mod guard;

@@ -11,6 +11,8 @@
 //! skips a torn last line only if the disk itself lost the tail.
 //!
 //! Line: `{"method":"POST","path":"/v1/declarations","idempotency_key":"…"|null,"client_seq_no":"…"|null}`.
+//! The exchange folders (`--exchange-dir`) log each message file they take
+//! the same way: `{"method":"EXCHANGE","path":"<file name>","idempotency_key":null,"client_seq_no":…}`.
 //! `client_seq_no` is the body's top-level one, or that of the top-level
 //! `declaration` (a filing wraps its declaration, whose id it is).
 
@@ -54,6 +56,21 @@ impl RequestLog {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         Ok(RequestLog {
             file: Mutex::new(options.open(path)?),
+        })
+    }
+
+    /// The exchange side's line for a message file it took (see
+    /// [`crate::exchange`]): method `EXCHANGE`, the file name as `path`.
+    pub fn append_exchange(
+        &self,
+        file_name: &str,
+        client_seq_no: Option<String>,
+    ) -> std::io::Result<()> {
+        self.append(&Line {
+            method: "EXCHANGE",
+            path: file_name,
+            idempotency_key: None,
+            client_seq_no,
         })
     }
 

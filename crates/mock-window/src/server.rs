@@ -32,12 +32,13 @@ use tower::ServiceExt;
 
 use crate::clock::Clock;
 use crate::control::ControlAccess;
+use crate::exchange::Exchange;
 use crate::faults::{DropConnection, Faults};
 use crate::reference::ReferenceData;
 use crate::request_log::RequestLog;
 use crate::start_error::StartError;
 use crate::throttle::{HashGate, LoginThrottle, ThrottleLimits};
-use crate::{app, certificates, db, review, seed, AppState, Config};
+use crate::{app, certificates, db, exchange, review, seed, AppState, Config};
 
 /// A bound, ready server; [`serve`] runs it.
 pub struct Server {
@@ -46,6 +47,8 @@ pub struct Server {
     state: AppState,
     addr: SocketAddr,
     limits: TransportLimits,
+    /// `--exchange-dir`: the folders made, the task started by [`serve`].
+    exchange: Option<Exchange>,
 }
 
 /// What one client may hold of the server: time to send headers, time to
@@ -113,6 +116,13 @@ impl Server {
                 "--body-limit-bytes and --max-connections must be at least 1".into(),
             ));
         }
+        let exchange = match &config.exchange_dir {
+            None => None,
+            Some(root) => Some(
+                Exchange::prepare(root, config.exchange_poll_ms)
+                    .map_err(|e| StartError::Config(format!("exchange folders: {e}")))?,
+            ),
+        };
         let code_lists = CodeLists::bundled();
         let state = AppState {
             reference: Arc::new(ReferenceData::new(&code_lists)),
@@ -153,6 +163,7 @@ impl Server {
                 idle_timeout: Duration::from_millis(config.idle_timeout_ms.max(1)),
                 max_connections: config.max_connections,
             },
+            exchange,
         })
     }
 
@@ -188,7 +199,11 @@ pub async fn serve(server: Server) -> std::io::Result<()> {
         state,
         addr,
         limits,
+        exchange,
     } = server;
+    if let Some(exchange) = exchange {
+        tokio::spawn(exchange::run(state.clone(), exchange));
+    }
     tokio::spawn(review::run(state));
     tracing::info!(%addr, ?limits, "mock Single Window listening");
     // Beyond the cap, connections wait in the kernel's backlog until one

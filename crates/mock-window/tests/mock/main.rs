@@ -6,6 +6,7 @@ mod auth;
 mod common;
 mod control;
 mod declarations;
+mod exchange;
 mod faults;
 mod files;
 mod guarantees;
