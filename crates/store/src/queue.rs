@@ -68,7 +68,7 @@ impl EntryState {
 /// the other side (the Single Window client has the file and has not
 /// answered yet). Claiming such an entry again only looks: its request is
 /// logged once, when it was written, not on every look.
-pub const AWAITING_CODES: &[&str] = &["exchange_waiting", "exchange_taken"];
+pub const AWAITING_CODES: &[&str] = &["exchange_waiting", "exchange_taken", "exchange_queued"];
 
 /// An outbox entry as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -37,7 +37,11 @@ fn settings_are_set_shown_and_cleared_and_a_wrong_root_is_refused() {
         std::fs::create_dir_all(root.path().join("Dec").join(d)).unwrap();
     }
     let declarant = data.path().join("declarant.json");
-    std::fs::write(&declarant, r#"{"inputer_name":"张三","typist_no":"8930000012345"}"#).unwrap();
+    std::fs::write(
+        &declarant,
+        r#"{"inputer_name":"张三","typist_no":"8930000012345"}"#,
+    )
+    .unwrap();
     let out = portdesk(
         data.path(),
         &with_account(&[
@@ -55,7 +59,10 @@ fn settings_are_set_shown_and_cleared_and_a_wrong_root_is_refused() {
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("settings JSON");
     assert_eq!(
         shown["root"],
-        std::fs::canonicalize(root.path()).unwrap().to_str().unwrap()
+        std::fs::canonicalize(root.path())
+            .unwrap()
+            .to_str()
+            .unwrap()
     );
     assert_eq!(shown["declarant"]["inputer_name"], "张三");
     assert_eq!(shown["stuck_after_secs"], 120);

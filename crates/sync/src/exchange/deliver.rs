@@ -36,11 +36,17 @@ use crate::client::{Answer, TransportError};
 /// `102 Processing` codes (see `portdesk_store::AWAITING_CODES`).
 pub const WAITING: &str = "exchange_waiting";
 pub const TAKEN: &str = "exchange_taken";
+/// Not written yet: the client already has [`ExchangeSettings::max_in_flight`]
+/// of our files to work through.
+pub const QUEUED: &str = "exchange_queued";
 /// Failure codes (`422`).
 pub const STUCK: &str = "exchange_stuck";
 pub const REFUSED: &str = "exchange_refused";
 pub const IMPORT_FAILED: &str = "exchange_import_failed";
 pub const UNWRITABLE: &str = "exchange_unwritable";
+
+/// How many times the stuck time a taken file may wait for its answer.
+pub const TAKEN_PATIENCE: u32 = 4;
 
 /// An answer file younger than this that cannot be read may still be
 /// being written (the client does not always write atomically).
@@ -124,6 +130,15 @@ pub fn deliver(inner: &Inner, entry: &OutboxEntry) -> Result<Answer, TransportEr
         return Ok(done(&response));
     }
 
+    // A fragile client is not flooded: a burst waits in our outbox, and a
+    // file's stuck clock starts only once the client could have taken it.
+    if in_flight(inner).map_err(away(f))? >= inner.settings.max_in_flight() {
+        return Ok(wait(
+            inner,
+            QUEUED,
+            "the client has enough of our files for now".to_owned(),
+        ));
+    }
     let bytes = match message_of(inner, entry) {
         Ok(bytes) => bytes,
         Err(message) => return Ok(failed(UNWRITABLE, message)),
@@ -131,6 +146,22 @@ pub fn deliver(inner: &Inner, entry: &OutboxEntry) -> Result<Answer, TransportEr
     f.write_atomically(&f.dirs.out_box(), &name, &bytes)
         .map_err(away(f))?;
     Ok(wait(inner, WAITING, format!("written to OutBox: {name}")))
+}
+
+/// Our files the client has still to act on: in `OutBox` and not stuck
+/// yet, or in `SentBox`.
+fn in_flight(inner: &Inner) -> std::io::Result<usize> {
+    let f = &inner.folders;
+    let ours = |n: &str| n.starts_with("PD_");
+    let waiting = folders::list(&f.dirs.out_box())?
+        .into_iter()
+        .filter(|x| ours(&x.name) && folders::age(x.modified) < inner.settings.stuck_after())
+        .count();
+    let taken = folders::names(&f.dirs.sent_box())?
+        .iter()
+        .filter(|n| ours(n))
+        .count();
+    Ok(waiting + taken)
 }
 
 /// The name an import response is archived under, beside its message.
@@ -160,7 +191,14 @@ fn waiting_or_stuck(
     }
     let since = folders::modified(path).unwrap_or_else(|_| SystemTime::now());
     let waited = folders::age(since);
-    if waited >= inner.settings.stuck_after() {
+    // A taken file keeps the time it was written (a rename keeps it), and
+    // the client may be working through a queue: it is given longer.
+    let limit = if code == TAKEN {
+        inner.settings.stuck_after() * TAKEN_PATIENCE
+    } else {
+        inner.settings.stuck_after()
+    };
+    if waited >= limit {
         return failed(
             STUCK,
             format!(
@@ -231,8 +269,11 @@ fn message_of(inner: &Inner, entry: &OutboxEntry) -> Result<Vec<u8>, String> {
     if declarant.cop_code.trim().is_empty() {
         declarant.cop_code = inner.customs_code.clone();
     }
-    let mut unmodelled = Unmodelled::default();
+    // What an imported message held that we do not model goes back out.
+    let mut unmodelled =
+        Unmodelled::from_declaration(&submit.declaration).map_err(|e| e.to_string())?;
     if let Some(seq_no) = super::complete_of(&entry.path) {
+        unmodelled.head.retain(|f| f.name != "SeqNo");
         // [assumed] the complete declaration names its summary by SeqNo.
         unmodelled.head.push(Fragment {
             parent: "DecHead".to_owned(),

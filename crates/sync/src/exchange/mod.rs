@@ -20,7 +20,9 @@ mod deliver;
 mod folders;
 mod inbox;
 
-pub use deliver::{IMPORT_FAILED, REFUSED, STUCK, TAKEN, UNWRITABLE, WAITING};
+pub use deliver::{
+    IMPORT_FAILED, QUEUED, REFUSED, STUCK, TAKEN, TAKEN_PATIENCE, UNWRITABLE, WAITING,
+};
 pub use folders::{Archive, Folders, OWN_DIR};
 pub use inbox::RECEIPT_ID_BASE;
 /// The message's declarant fields, part of the settings.
@@ -57,6 +59,14 @@ pub struct ExchangeSettings {
     /// How often a waiting entry looks at its file again.
     #[serde(default = "default_poll_ms")]
     pub poll_ms: u64,
+    /// Our files the client may have to act on at once (OutBox not yet
+    /// stuck + SentBox); more wait in our outbox.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: usize,
+}
+
+fn default_max_in_flight() -> usize {
+    32
 }
 
 fn default_stuck_after_secs() -> u64 {
@@ -74,6 +84,7 @@ impl ExchangeSettings {
             declarant: Declarant::default(),
             stuck_after_secs: default_stuck_after_secs(),
             poll_ms: default_poll_ms(),
+            max_in_flight: default_max_in_flight(),
         }
     }
 
@@ -93,6 +104,10 @@ impl ExchangeSettings {
 
     pub fn stuck_after(&self) -> Duration {
         Duration::from_secs(self.stuck_after_secs.max(1))
+    }
+
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.clamp(1, 10_000)
     }
 
     pub fn poll(&self) -> Duration {

@@ -121,3 +121,21 @@ pub async fn open_drafts(dir: &Path) -> Drafts {
     let store = Store::open(&dir.join("portdesk.db")).await.unwrap();
     Drafts::new(store, Arc::new(CodeLists::bundled()))
 }
+
+/// `PRAGMA integrity_check` of a database file, opened read-only beside
+/// whoever else has it open.
+pub async fn integrity(db: &std::path::Path) -> String {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    rows.join("; ")
+}

@@ -238,21 +238,3 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
         "only {unknown_outcomes} sends were cut by a kill (want {MIN_SENDS_CUT})"
     );
 }
-
-/// `PRAGMA integrity_check` of a database file, opened read-only beside
-/// whoever else has it open.
-async fn integrity(db: &std::path::Path) -> String {
-    use sqlx::sqlite::SqliteConnectOptions;
-    use sqlx::ConnectOptions;
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap();
-    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-    rows.join("; ")
-}

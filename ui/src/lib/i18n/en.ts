@@ -310,6 +310,7 @@ const en: Record<keyof typeof zhCN, string> = {
   'sync.stopped': 'Sync stopped: {message}',
   'sync.signed_out_note': 'Signed out: declarations wait in the outbox and are sent after you sign in.',
   'sync.empty': 'The outbox is empty.',
+  'sync.awaiting.exchange_queued': 'Waiting its turn: the Single Window client has enough files for now',
   'sync.awaiting.exchange_waiting': 'In OutBox: waiting for the Single Window client to take it',
   'sync.awaiting.exchange_taken': 'Taken by the Single Window client: waiting for its import response',
   'sync.retry': 'Send again',

@@ -309,6 +309,7 @@ const zhCN = {
   'sync.stopped': '同步已停止：{message}',
   'sync.signed_out_note': '未登录：申报会先保存在发件箱中，登录后自动发送。',
   'sync.empty': '发件箱中没有条目。',
+  'sync.awaiting.exchange_queued': '排队中：单一窗口客户端待处理的报文已足够',
   'sync.awaiting.exchange_waiting': '在 OutBox 中，等待单一窗口客户端取走',
   'sync.awaiting.exchange_taken': '客户端已取走，等待导入回执',
   'sync.retry': '重新发送',
