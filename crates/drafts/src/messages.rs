@@ -37,6 +37,8 @@ pub const FILE_ERROR_CODES: &[&str] = &[
     "file.unsupported",
     "file.too_long",
     "file.too_many",
+    "file.unwritable",
+    "file.exists",
 ];
 
 /// What a file holds, told by its first character.
@@ -365,6 +367,42 @@ pub fn write_message(
             message: other.to_string(),
         },
     })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place, so a reader (the Single Window client watching a
+/// folder) never sees half a message. Without `overwrite` an existing file
+/// is never replaced (`file.exists`).
+pub fn write_file_atomically(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+) -> Result<(), FileProblem> {
+    use std::io::Write;
+    let failed =
+        |e: std::io::Error| FileProblem::new("file.unwritable", format!("{}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| failed(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                FileProblem::new(
+                    "file.exists",
+                    format!("{} exists; nothing was written", path.display()),
+                )
+            } else {
+                failed(e.error)
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// The file name a draft's message is written to: `<client_seq_no>.xml`,
