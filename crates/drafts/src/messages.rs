@@ -151,14 +151,14 @@ impl From<ImportFileError> for FileProblem {
     }
 }
 
-/// The declarations in the file at `path`: one for a message, one or many
-/// for JSON. Read up to [`IMPORT_FILE`] (a message up to [`MESSAGE_FILE`]),
-/// every declaration checked against the field lengths and the extensions
-/// limit, so what comes back can be imported whole.
-pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProblem> {
+/// What the file at `path` is and its declarations: one for a message,
+/// one or many for JSON. Read up to [`IMPORT_FILE`] (a message up to
+/// [`MESSAGE_FILE`]), every declaration checked against the field lengths
+/// and the extensions limit, so what comes back can be imported whole.
+pub fn read_declaration_file(path: &Path) -> Result<(FileKind, Vec<Declaration>), FileProblem> {
     let bytes = read_limited(path, &IMPORT_FILE)?;
     let name = path.display().to_string();
-    let declarations = match sniff(&bytes) {
+    let (kind, declarations) = match sniff(&bytes) {
         Some(FileKind::Message) => {
             if bytes.len() as u64 > MESSAGE_FILE.max_bytes {
                 return Err(ReadError::TooLarge {
@@ -169,17 +169,19 @@ pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProble
                 }
                 .into());
             }
-            vec![portdesk_message::read(&bytes)?.declaration]
+            let read = portdesk_message::read(&bytes)?;
+            (FileKind::Message, vec![read.declaration])
         }
         Some(FileKind::Json) => {
             let text = String::from_utf8(bytes).map_err(|e| ReadError::NotText {
                 path: name.clone(),
                 message: e.utf8_error().to_string(),
             })?;
-            read_declarations(&text).map_err(|error| ImportFileError::Format {
+            let all = read_declarations(&text).map_err(|error| ImportFileError::Format {
                 path: name.clone(),
                 error,
-            })?
+            })?;
+            (FileKind::Json, all)
         }
         None => {
             return Err(FileProblem::new(
@@ -189,7 +191,7 @@ pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProble
         }
     };
     check_lengths(&name, &declarations)?;
-    Ok(declarations)
+    Ok((kind, declarations))
 }
 
 /// The files to import for `inputs`: each file as given, and for a folder
@@ -270,11 +272,14 @@ impl Drafts {
     }
 
     async fn import_file(&self, path: &Path) -> Result<Vec<DraftMeta>, FileProblem> {
-        let mut declarations = read_declaration_file(path)?;
-        for d in &mut declarations {
-            if let Some(id) = self.store.find_by_client_seq_no(&d.client_seq_no).await? {
-                let (_, draft) = self.store.get_declaration(id).await?;
-                portdesk_message::keep_draft_only_fields(d, &draft);
+        let (kind, mut declarations) = read_declaration_file(path)?;
+        // A JSON file carries every field; a message cannot carry `advance`.
+        if kind == FileKind::Message {
+            for d in &mut declarations {
+                if let Some(id) = self.store.find_by_client_seq_no(&d.client_seq_no).await? {
+                    let (_, draft) = self.store.get_declaration(id).await?;
+                    portdesk_message::keep_draft_only_fields(d, &draft);
+                }
             }
         }
         let mut metas = Vec::with_capacity(declarations.len());
