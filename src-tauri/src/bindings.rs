@@ -9,6 +9,7 @@ use portdesk_domain::{
     DraftStatus, ElectronicAttachment, Extensions, FilingMode, GoodsLine, Head, IeFlag, Problem,
     Purpose, RevisionMeta, Severity,
 };
+use portdesk_drafts::messages::{FileImportOutcome, FileProblem, MessageOperType, MessageOptions};
 use portdesk_drafts::{
     AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState, FieldDifference,
     FilingDeadline,
@@ -146,6 +147,10 @@ fn generate() -> String {
         decl::<BatchItem>(&cfg),
         decl::<BatchProgress>(&cfg),
         decl::<VerifyResult>(&cfg),
+        decl::<FileProblem>(&cfg),
+        decl::<FileImportOutcome>(&cfg),
+        decl::<MessageOperType>(&cfg),
+        decl::<MessageOptions>(&cfg),
     ] {
         out.push_str(&d);
         out.push('\n');
@@ -165,6 +170,12 @@ fn generate() -> String {
         .iter()
         .chain(crate::origin_commands::ERROR_CODES)
     {
+        if !codes.contains(c) {
+            codes.push(c);
+        }
+    }
+    // Declaration files: the dialogs and the picked paths.
+    for c in crate::message_commands::ERROR_CODES {
         if !codes.contains(c) {
             codes.push(c);
         }
@@ -242,6 +253,16 @@ fn generate() -> String {
     out.push_str(&format!(
         "/** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */\nexport const DEFAULT_LEVY_RULES: readonly {{ tradeMode: string; ie: IeFlag | null; levyKind: string }}[] = [{}];\n",
         levy.join(", ")
+    ));
+    // Codes a refused import file can carry (FileProblem.code) besides the
+    // ERROR_CODES: the reader's `message.*` share one label in the UI.
+    let file_codes: Vec<String> = portdesk_drafts::messages::FILE_ERROR_CODES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str(&format!(
+        "/** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */\nexport const FILE_ERROR_CODES = [{}] as const;\n",
+        file_codes.join(", ")
     ));
     out.push_str(&format!(
         "/** Tauri event names the app emits. */\nexport const EVENTS = {{ sync: \"{}\", originBatch: \"{}\" }} as const;\n",

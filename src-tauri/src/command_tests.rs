@@ -36,6 +36,10 @@ pub(crate) fn harness() -> Harness {
 }
 
 impl Harness {
+    pub(crate) fn app(&self) -> &tauri::App<tauri::test::MockRuntime> {
+        &self._app
+    }
+
     pub(crate) fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         get_ipc_response(
             &self.window,

@@ -10,6 +10,7 @@ use tauri::Manager;
 
 mod commands;
 mod filing_commands;
+mod message_commands;
 mod origin_commands;
 mod sync_commands;
 mod tax_commands;
@@ -46,67 +47,73 @@ fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
 
 /// Registers every command; shared by the app and the command tests.
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::code_lists,
-        commands::create_declaration,
-        commands::save_declaration,
-        commands::get_declaration,
-        commands::list_drafts,
-        commands::draft_history,
-        commands::get_revision,
-        commands::restore_revision,
-        commands::trash_draft,
-        commands::untrash_draft,
-        commands::empty_trash,
-        commands::validate_declaration,
-        commands::required_attachments,
-        tax_commands::tax_panel,
-        tax_commands::set_tax_choice,
-        tax_commands::check_tax,
-        tax_commands::guarantees,
-        tax_commands::enterprise_profile,
-        tax_commands::refresh_reference,
-        tax_commands::port_fees,
-        tax_commands::port_fee_estimate,
-        tax_commands::duty_payment,
-        tax_commands::pay_duties,
-        sync_commands::login,
-        sync_commands::logout,
-        sync_commands::sync_status,
-        sync_commands::outbox_entries,
-        sync_commands::file_declaration,
-        sync_commands::draft_receipts,
-        sync_commands::message_log,
-        sync_commands::exchange_settings,
-        sync_commands::set_exchange_settings,
-        sync_commands::retry_outbox_entry,
-        origin_commands::origin_list,
-        origin_commands::origin_create,
-        origin_commands::origin_from_declaration,
-        origin_commands::origin_get,
-        origin_commands::origin_save,
-        origin_commands::origin_validate,
-        origin_commands::origin_history,
-        origin_commands::origin_restore,
-        origin_commands::origin_enterprise_record,
-        origin_commands::origin_set_enterprise_record,
-        origin_commands::origin_submit,
-        origin_commands::origin_refresh,
-        origin_commands::origin_render_pdf,
-        origin_commands::origin_open_pdf,
-        origin_commands::origin_print,
-        origin_commands::origin_batch,
-        origin_commands::origin_verify,
-        origin_commands::origin_images,
-        origin_commands::origin_set_image,
-        filing_commands::filing_deadline,
-        filing_commands::complete_declaration,
-        filing_commands::amend_declaration,
-        filing_commands::draft_amendments,
-        filing_commands::draft_conflicts,
-        filing_commands::resolve_conflict,
-    ])
+    builder
+        .manage(message_commands::PickedPaths::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::code_lists,
+            commands::create_declaration,
+            commands::save_declaration,
+            commands::get_declaration,
+            commands::list_drafts,
+            commands::draft_history,
+            commands::get_revision,
+            commands::restore_revision,
+            commands::trash_draft,
+            commands::untrash_draft,
+            commands::empty_trash,
+            commands::validate_declaration,
+            commands::required_attachments,
+            tax_commands::tax_panel,
+            tax_commands::set_tax_choice,
+            tax_commands::check_tax,
+            tax_commands::guarantees,
+            tax_commands::enterprise_profile,
+            tax_commands::refresh_reference,
+            tax_commands::port_fees,
+            tax_commands::port_fee_estimate,
+            tax_commands::duty_payment,
+            tax_commands::pay_duties,
+            sync_commands::login,
+            sync_commands::logout,
+            sync_commands::sync_status,
+            sync_commands::outbox_entries,
+            sync_commands::file_declaration,
+            sync_commands::draft_receipts,
+            sync_commands::message_log,
+            sync_commands::exchange_settings,
+            sync_commands::set_exchange_settings,
+            sync_commands::retry_outbox_entry,
+            origin_commands::origin_list,
+            origin_commands::origin_create,
+            origin_commands::origin_from_declaration,
+            origin_commands::origin_get,
+            origin_commands::origin_save,
+            origin_commands::origin_validate,
+            origin_commands::origin_history,
+            origin_commands::origin_restore,
+            origin_commands::origin_enterprise_record,
+            origin_commands::origin_set_enterprise_record,
+            origin_commands::origin_submit,
+            origin_commands::origin_refresh,
+            origin_commands::origin_render_pdf,
+            origin_commands::origin_open_pdf,
+            origin_commands::origin_print,
+            origin_commands::origin_batch,
+            origin_commands::origin_verify,
+            origin_commands::origin_images,
+            origin_commands::origin_set_image,
+            filing_commands::filing_deadline,
+            filing_commands::complete_declaration,
+            filing_commands::amend_declaration,
+            filing_commands::draft_amendments,
+            filing_commands::draft_conflicts,
+            filing_commands::resolve_conflict,
+            message_commands::pick_declaration_files,
+            message_commands::import_declaration_files,
+            message_commands::pick_message_save_path,
+            message_commands::export_declaration_message,
+        ])
 }
 
 pub fn run() {
@@ -127,6 +134,9 @@ pub fn run() {
 
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
+        // Opened from Rust only (message_commands.rs): the page is granted
+        // none of the plugin's commands.
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = match data_dir_override() {
                 Some(dir) => dir,

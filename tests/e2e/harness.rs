@@ -37,13 +37,22 @@ pub(crate) fn artifacts_dir() -> PathBuf {
 
 /// Starts the app with its own data dir and returns a WebDriver session on it.
 pub(crate) async fn launch(data_dir: &Path) -> Client {
+    launch_with(data_dir, &[]).await
+}
+
+/// [`launch`] with more command-line arguments, e.g. the `e2e` build's
+/// `--e2e-pick-files=…` hook that answers in place of the file dialog
+/// (the app inherits tauri-driver's environment, not this test's).
+pub(crate) async fn launch_with(data_dir: &Path, extra: &[String]) -> Client {
     let driver =
         std::env::var("PORTDESK_E2E_DRIVER").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
     let mut caps = serde_json::Map::new();
+    let mut args = vec![json!("--data-dir"), json!(data_dir)];
+    args.extend(extra.iter().map(|a| json!(a)));
     // Only tauri:options: a browserName makes tauri-driver fail to match.
     caps.insert(
         "tauri:options".into(),
-        json!({ "application": app_binary(), "args": ["--data-dir", data_dir] }),
+        json!({ "application": app_binary(), "args": args }),
     );
     ClientBuilder::native()
         .capabilities(caps)

@@ -16,6 +16,7 @@ mod harness;
 
 mod drafts;
 mod flows;
+mod messages;
 mod origin;
 mod sync;
 mod tax;

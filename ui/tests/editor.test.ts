@@ -278,4 +278,42 @@ describe('Editor', () => {
     const saved = backend.calls.filter((c) => c.cmd === 'save_declaration').at(-1)!;
     expect((saved.args.declaration as Declaration).head.bill_no).toBe('B1');
   });
+
+  it('sends the message blocks it does not show back with every autosave', async () => {
+    const blocks = { blocks: [{ parent: 'DecMessage', name: 'DecOtherPacks', xml: '<DecOtherPacks/>' }] };
+    const { id, saves } = setup((d) => (d.extensions = { decmessage: blocks }));
+    await open(id);
+    await userEvent.setup().type(field('head.bill_no'), 'B9');
+    await waitFor(() => expect(saves().length).toBeGreaterThan(0));
+    const sent = saves().at(-1)!.args.declaration as Declaration;
+    expect(sent.head.bill_no).toBe('B9');
+    expect(sent.extensions).toEqual({ decmessage: blocks });
+  });
+
+  it('exports the declaration as a message where the save dialog says (Ctrl+Shift+E)', async () => {
+    const { backend, id } = setup();
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      if (cmd === 'pick_message_save_path') return '/tmp/out/PD1.xml';
+      if (cmd === 'export_declaration_message') return '/tmp/out/PD1.xml';
+      return backend.handle(cmd, (args ?? {}) as Record<string, unknown>);
+    });
+    await open(id);
+    await userEvent.setup().keyboard('{Control>}{Shift>}E{/Shift}{/Control}');
+    await waitFor(() => expect(screen.getByText(/已导出到 \/tmp\/out\/PD1.xml/)).toBeTruthy());
+    const exported = calls.find((c) => c.cmd === 'export_declaration_message')!;
+    expect(exported.args).toEqual({ id, path: '/tmp/out/PD1.xml', options: { envelope: false, oper_type: 'G' } });
+
+    // Cancelling the dialog writes nothing.
+    calls.length = 0;
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      if (cmd === 'pick_message_save_path') return null;
+      return backend.handle(cmd, (args ?? {}) as Record<string, unknown>);
+    });
+    await userEvent.setup().click(screen.getByTestId('export-message'));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'pick_message_save_path')).toBe(true));
+    expect(calls.some((c) => c.cmd === 'export_declaration_message')).toBe(false);
+  });
 });

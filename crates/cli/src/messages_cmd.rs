@@ -13,8 +13,8 @@ use clap::ValueEnum;
 use portdesk_domain::{DraftMeta, DraftQuery};
 use portdesk_drafts::interchange::Bundle;
 use portdesk_drafts::messages::{
-    expand_inputs, message_file_name, read_declarant, FileImportOutcome, MessageOperType,
-    MessageOptions,
+    expand_inputs, message_file_name, read_declarant, write_file_atomically, FileImportOutcome,
+    MessageOperType, MessageOptions,
 };
 use portdesk_drafts::Drafts;
 
@@ -177,7 +177,14 @@ pub async fn export(drafts: &Drafts, args: ExportArgs) -> anyhow::Result<ExitCod
                     .export_message(meta.id, &options)
                     .await
                     .with_context(|| format!("draft {}", meta.client_seq_no))?;
-                write_file(&path, &bytes, args.force)?;
+                write_file_atomically(&path, &bytes, args.force).map_err(|e| {
+                    match e.code.as_str() {
+                        "file.exists" => {
+                            anyhow::anyhow!("{} (pass --force to overwrite)", e.message)
+                        }
+                        _ => anyhow::anyhow!(e.message),
+                    }
+                })?;
                 writeln!(stdout, "{}\t{}", path.display(), meta.client_seq_no)?;
             }
             eprintln!("exported {} message(s) to {}", metas.len(), dir.display());
@@ -204,25 +211,6 @@ fn check_targets(metas: &[DraftMeta], dir: &Path, args: &ExportArgs) -> anyhow::
             "{} exists; nothing was written (pass --force to overwrite)",
             path.display()
         );
-    }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder,
-/// so a reader never sees half a message; without `force` an existing file
-/// is never replaced.
-fn write_file(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("writing into {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    if force {
-        tmp.persist(path)
-            .with_context(|| format!("writing {}", path.display()))?;
-    } else {
-        tmp.persist_noclobber(path)
-            .with_context(|| format!("{} exists (pass --force to overwrite)", path.display()))?;
     }
     Ok(())
 }

@@ -37,6 +37,8 @@ pub const FILE_ERROR_CODES: &[&str] = &[
     "file.unsupported",
     "file.too_long",
     "file.too_many",
+    "file.unwritable",
+    "file.exists",
 ];
 
 /// What a file holds, told by its first character.
@@ -149,14 +151,14 @@ impl From<ImportFileError> for FileProblem {
     }
 }
 
-/// The declarations in the file at `path`: one for a message, one or many
-/// for JSON. Read up to [`IMPORT_FILE`] (a message up to [`MESSAGE_FILE`]),
-/// every declaration checked against the field lengths and the extensions
-/// limit, so what comes back can be imported whole.
-pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProblem> {
+/// What the file at `path` is and its declarations: one for a message,
+/// one or many for JSON. Read up to [`IMPORT_FILE`] (a message up to
+/// [`MESSAGE_FILE`]), every declaration checked against the field lengths
+/// and the extensions limit, so what comes back can be imported whole.
+pub fn read_declaration_file(path: &Path) -> Result<(FileKind, Vec<Declaration>), FileProblem> {
     let bytes = read_limited(path, &IMPORT_FILE)?;
     let name = path.display().to_string();
-    let declarations = match sniff(&bytes) {
+    let (kind, declarations) = match sniff(&bytes) {
         Some(FileKind::Message) => {
             if bytes.len() as u64 > MESSAGE_FILE.max_bytes {
                 return Err(ReadError::TooLarge {
@@ -167,17 +169,19 @@ pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProble
                 }
                 .into());
             }
-            vec![portdesk_message::read(&bytes)?.declaration]
+            let read = portdesk_message::read(&bytes)?;
+            (FileKind::Message, vec![read.declaration])
         }
         Some(FileKind::Json) => {
             let text = String::from_utf8(bytes).map_err(|e| ReadError::NotText {
                 path: name.clone(),
                 message: e.utf8_error().to_string(),
             })?;
-            read_declarations(&text).map_err(|error| ImportFileError::Format {
+            let all = read_declarations(&text).map_err(|error| ImportFileError::Format {
                 path: name.clone(),
                 error,
-            })?
+            })?;
+            (FileKind::Json, all)
         }
         None => {
             return Err(FileProblem::new(
@@ -187,7 +191,7 @@ pub fn read_declaration_file(path: &Path) -> Result<Vec<Declaration>, FileProble
         }
     };
     check_lengths(&name, &declarations)?;
-    Ok(declarations)
+    Ok((kind, declarations))
 }
 
 /// The files to import for `inputs`: each file as given, and for a folder
@@ -268,11 +272,14 @@ impl Drafts {
     }
 
     async fn import_file(&self, path: &Path) -> Result<Vec<DraftMeta>, FileProblem> {
-        let mut declarations = read_declaration_file(path)?;
-        for d in &mut declarations {
-            if let Some(id) = self.store.find_by_client_seq_no(&d.client_seq_no).await? {
-                let (_, draft) = self.store.get_declaration(id).await?;
-                portdesk_message::keep_draft_only_fields(d, &draft);
+        let (kind, mut declarations) = read_declaration_file(path)?;
+        // A JSON file carries every field; a message cannot carry `advance`.
+        if kind == FileKind::Message {
+            for d in &mut declarations {
+                if let Some(id) = self.store.find_by_client_seq_no(&d.client_seq_no).await? {
+                    let (_, draft) = self.store.get_declaration(id).await?;
+                    portdesk_message::keep_draft_only_fields(d, &draft);
+                }
             }
         }
         let mut metas = Vec::with_capacity(declarations.len());
@@ -365,6 +372,42 @@ pub fn write_message(
             message: other.to_string(),
         },
     })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place, so a reader (the Single Window client watching a
+/// folder) never sees half a message. Without `overwrite` an existing file
+/// is never replaced (`file.exists`).
+pub fn write_file_atomically(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+) -> Result<(), FileProblem> {
+    use std::io::Write;
+    let failed =
+        |e: std::io::Error| FileProblem::new("file.unwritable", format!("{}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| failed(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                FileProblem::new(
+                    "file.exists",
+                    format!("{} exists; nothing was written", path.display()),
+                )
+            } else {
+                failed(e.error)
+            }
+        })?;
+    }
+    Ok(())
 }
 
 /// The file name a draft's message is written to: `<client_seq_no>.xml`,

@@ -50,6 +50,8 @@ import type {
   BatchProgress,
   EnterpriseRecord,
   VerifyResult,
+  FileImportOutcome,
+  MessageOptions,
 } from './bindings';
 import { ERROR_CODES, EVENTS } from './bindings';
 
@@ -379,4 +381,24 @@ export function originImages(): Promise<OriginImages> {
 /** Copies the PNG at `path` into the data folder as the seal or signature; '' removes it. */
 export function originSetImage(kind: ImageKind, path: string): Promise<OriginImages> {
   return call('origin_set_image', { kind, path });
+}
+
+/** Opens the system's open dialog (*.xml, *.json, several at once); the paths picked, [] when cancelled. */
+export function pickDeclarationFiles(): Promise<string[]> {
+  return call('pick_declaration_files');
+}
+
+/** Imports files the open dialog gave, each on its own: per file the drafts it became or why not. */
+export function importDeclarationFiles(paths: string[]): Promise<FileImportOutcome[]> {
+  return call('import_declaration_files', { paths });
+}
+
+/** Opens the system's save dialog proposing `<client_seq_no>.xml`; the path chosen, null when cancelled. */
+export function pickMessageSavePath(id: string): Promise<string | null> {
+  return call('pick_message_save_path', { id });
+}
+
+/** Writes draft `id` as a declaration message to a path the save dialog gave; the path written. */
+export function exportDeclarationMessage(id: string, path: string, options: MessageOptions): Promise<string> {
+  return call('export_declaration_message', { id, path, options });
 }

@@ -1034,7 +1034,52 @@ code: string | null, message: string | null, certificate_number: string | null, 
  */
 certified: CertifiedFields | null, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "nothing_to_pay"] as const;
+export type FileProblem = { 
+/**
+ * Stable: `file.*` ([`FILE_ERROR_CODES`]), `message.*`, or a drafts
+ * code (`invalid_input`, …).
+ */
+code: string, 
+/**
+ * The message element (`DecMessage/DecHead/IEFlag`) or the JSON field
+ * (`lines[0].name`) concerned, where known.
+ */
+element: string | null, 
+/**
+ * 1-based line of the file, where known.
+ */
+line: number | null, 
+/**
+ * The reason in English, with the element and line; the UI words the
+ * code in Chinese beside it.
+ */
+message: string, };
+
+export type FileImportOutcome = { path: string, 
+/**
+ * The drafts it became, with their status and problem counts: one for
+ * a message or a single declaration, several for an export bundle;
+ * empty when refused.
+ */
+drafts: Array<DraftMeta>, 
+/**
+ * Why it was refused; nothing of it was saved.
+ */
+error: FileProblem | null, };
+
+export type MessageOperType = "G" | "C";
+
+export type MessageOptions = { 
+/**
+ * Wrap in the `ImportMessage` envelope of the Single Window client's import.
+ */
+envelope: boolean, 
+/**
+ * `G` 暂存 (save as draft, the default) or `C` 申报 (declare).
+ */
+oper_type: MessageOperType, };
+
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;
 /** Applications the clerk may still change. */
@@ -1045,5 +1090,7 @@ export const PENDING_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["queued", 
 export const MAX_LINES = 50;
 /** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */
 export const DEFAULT_LEVY_RULES: readonly { tradeMode: string; ie: IeFlag | null; levyKind: string }[] = [{ tradeMode: "0214", ie: null, levyKind: "502" }, { tradeMode: "0615", ie: null, levyKind: "503" }, { tradeMode: "2025", ie: "I", levyKind: "789" }, { tradeMode: "2225", ie: "I", levyKind: "789" }, { tradeMode: "0320", ie: "I", levyKind: "501" }, { tradeMode: "3100", ie: "E", levyKind: "299" }];
+/** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */
+export const FILE_ERROR_CODES = ["file.unreadable", "file.too_large", "file.not_text", "file.unknown_format", "file.json", "file.unsupported", "file.too_long", "file.too_many", "file.unwritable", "file.exists"] as const;
 /** Tauri event names the app emits. */
 export const EVENTS = { sync: "sync-event", originBatch: "origin-batch-progress" } as const;

@@ -123,3 +123,31 @@ async fn extensions_over_their_limit_are_refused_naming_the_field() {
     assert_eq!(e.field(), Some("extensions"));
     assert_eq!(drafts.get(view.meta.id).await.unwrap().meta.revision, 1);
 }
+
+#[tokio::test]
+async fn a_message_imported_again_keeps_the_drafts_advance_flag_and_json_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = open(dir.path()).await;
+    let first = drafts.import_files(&[message("gbk.xml")]).await.remove(0);
+    let id = first.drafts[0].id;
+    let mut view = drafts.get(id).await.unwrap();
+    view.declaration.advance = true;
+    view.declaration.head.remarks = "提前申报".into();
+    drafts.save(id, &view.declaration, "save").await.unwrap();
+
+    // The message has no element for `advance`: the draft's stays.
+    let again = drafts.import_files(&[message("gbk.xml")]).await.remove(0);
+    assert_eq!(again.drafts[0].id, id);
+    let back = drafts.get(id).await.unwrap().declaration;
+    assert!(back.advance);
+    assert_eq!(back.head.remarks, "");
+
+    // A JSON file carries it: what the file says goes.
+    let mut json = back.clone();
+    json.advance = false;
+    let file = dir.path().join("d.json");
+    std::fs::write(&file, serde_json::to_string(&json).unwrap()).unwrap();
+    let outcome = drafts.import_files(&[file]).await.remove(0);
+    assert!(outcome.error.is_none(), "{outcome:?}");
+    assert!(!drafts.get(id).await.unwrap().declaration.advance);
+}
