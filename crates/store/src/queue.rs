@@ -66,8 +66,9 @@ impl EntryState {
 
 /// `last_error` codes that say the entry is not failing but waiting for
 /// the other side (the Single Window client has the file and has not
-/// answered yet). Claiming such an entry again only looks: its request is
-/// logged once, when it was written, not on every look.
+/// answered yet, or has enough of our files for now). Claiming such an
+/// entry again only looks: the claim logs no request line (the transport
+/// logs what it hands over, when it does).
 pub const AWAITING_CODES: &[&str] = &["exchange_waiting", "exchange_taken", "exchange_queued"];
 
 /// An outbox entry as stored.
@@ -265,34 +266,31 @@ impl Store {
             .await?;
             e.state = EntryState::Sending;
             e.attempts += 1;
+            // Looking again at a request the other side already holds (or
+            // waiting for room to hand it over) sends nothing: no line.
+            // The transport logs what it hands over when it does.
             let looking = e
                 .last_error
                 .as_deref()
                 .is_some_and(|code| AWAITING_CODES.contains(&code));
-            let body = if looking {
-                format!(
-                    "(looking again; the request was written earlier: {})",
-                    e.last_error.as_deref().unwrap_or_default()
+            if !looking {
+                insert_log(
+                    &mut tx,
+                    &LogEntry {
+                        at: now,
+                        direction: LogDirection::Request,
+                        method: e.method.clone(),
+                        path: e.path.clone(),
+                        outbox_seq: Some(e.seq),
+                        idempotency_key: Some(e.idempotency_key),
+                        status: None,
+                        retry_after_ms: None,
+                        body: String::from_utf8_lossy(&e.body).into_owned(),
+                        truncated: None,
+                    },
                 )
-            } else {
-                String::from_utf8_lossy(&e.body).into_owned()
-            };
-            insert_log(
-                &mut tx,
-                &LogEntry {
-                    at: now,
-                    direction: LogDirection::Request,
-                    method: e.method.clone(),
-                    path: e.path.clone(),
-                    outbox_seq: Some(e.seq),
-                    idempotency_key: Some(e.idempotency_key),
-                    status: None,
-                    retry_after_ms: None,
-                    body,
-                    truncated: None,
-                },
-            )
-            .await?;
+                .await?;
+            }
             entries.push(e);
         }
         tx.commit().await?;

@@ -45,6 +45,9 @@ pub const REFUSED: &str = "exchange_refused";
 pub const IMPORT_FAILED: &str = "exchange_import_failed";
 pub const UNWRITABLE: &str = "exchange_unwritable";
 
+/// How many polls an entry waiting its turn waits between looks.
+pub const QUEUED_PATIENCE: u32 = 10;
+
 /// How many times the stuck time a taken file may wait for its answer.
 pub const TAKEN_PATIENCE: u32 = 4;
 
@@ -52,10 +55,24 @@ pub const TAKEN_PATIENCE: u32 = 4;
 /// being written (the client does not always write atomically).
 pub const PARTIAL_GRACE: Duration = Duration::from_secs(5);
 
-/// One look at entry `entry`'s file; see the module docs.
-pub fn deliver(inner: &Inner, entry: &OutboxEntry) -> Result<Answer, TransportError> {
+/// One look at entry `entry`'s file; see the module docs. Gives the
+/// message too when this look wrote it (for the log).
+pub fn deliver(
+    inner: &Inner,
+    entry: &OutboxEntry,
+) -> Result<(Answer, Option<Vec<u8>>), TransportError> {
+    let mut written = None;
+    let answer = look(inner, entry, &mut written)?;
+    Ok((answer, written))
+}
+
+fn look(
+    inner: &Inner,
+    entry: &OutboxEntry,
+    written: &mut Option<Vec<u8>>,
+) -> Result<Answer, TransportError> {
+    // The folders were checked when the root was locked (mod.rs).
     let f = &inner.folders;
-    f.prepare().map_err(away(f))?;
     let name = outgoing_file_name(&entry.client_seq_no, entry.seq);
     // A clerk's retry or a restart begins a new wait: the stuck clock of a
     // file still lying there starts again.
@@ -133,11 +150,15 @@ pub fn deliver(inner: &Inner, entry: &OutboxEntry) -> Result<Answer, TransportEr
     // A fragile client is not flooded: a burst waits in our outbox, and a
     // file's stuck clock starts only once the client could have taken it.
     if in_flight(inner).map_err(away(f))? >= inner.settings.max_in_flight() {
-        return Ok(wait(
+        let mut answer = wait(
             inner,
             QUEUED,
             "the client has enough of our files for now".to_owned(),
-        ));
+        );
+        // Waiting its turn: looked at less often than a file in the client's
+        // hands, so a long queue does not crowd out the looks that matter.
+        answer.retry_after = Some(inner.settings.poll() * QUEUED_PATIENCE);
+        return Ok(answer);
     }
     let bytes = match message_of(inner, entry) {
         Ok(bytes) => bytes,
@@ -145,6 +166,7 @@ pub fn deliver(inner: &Inner, entry: &OutboxEntry) -> Result<Answer, TransportEr
     };
     f.write_atomically(&f.dirs.out_box(), &name, &bytes)
         .map_err(away(f))?;
+    *written = Some(bytes);
     Ok(wait(inner, WAITING, format!("written to OutBox: {name}")))
 }
 

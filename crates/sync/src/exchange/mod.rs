@@ -203,6 +203,14 @@ impl ExchangeTransport {
 }
 
 impl Inner {
+    /// A folder gone (an unmounted share): let the lock go, so the next
+    /// call checks the folders again before using them.
+    fn release_if_away<T>(&self, result: &Result<T, TransportError>) {
+        if matches!(result, Err(TransportError::Offline(_))) {
+            *self.lock.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+    }
+
     /// Takes the root's lock once (released by the OS when the process
     /// ends, a SIGKILL included).
     fn lock_root(&self) -> Result<(), TransportError> {
@@ -330,19 +338,31 @@ impl Transport for ExchangeTransport {
             let owned = entry.clone();
             let result = tokio::task::spawn_blocking(move || {
                 inner.lock_root()?;
-                deliver::deliver(&inner, &owned)
+                let result = deliver::deliver(&inner, &owned);
+                inner.release_if_away(&result);
+                result
             })
             .await
             .unwrap_or_else(|e| Err(TransportError::Dropped(format!("exchange task: {e}"))));
+            let (result, written) = match result {
+                Ok((answer, written)) => (Ok(answer), written),
+                Err(e) => (Err(e), None),
+            };
             let name =
                 portdesk_message::exchange::outgoing_file_name(&entry.client_seq_no, entry.seq);
             let path = self.inner.folders.dirs.out_box().join(name);
-            let l = line(
+            let mut l = line(
                 "FILE",
                 &path.display().to_string(),
                 Some(entry.seq),
                 &result,
             );
+            if let Some(message) = written {
+                // What was handed to the client, exactly.
+                l.direction = LogDirection::Request;
+                l.method = "WRITE".to_owned();
+                l.body = String::from_utf8_lossy(&message).into_owned();
+            }
             (result, l)
         })
     }
@@ -370,8 +390,12 @@ impl Transport for ExchangeTransport {
                     *index = Some(inbox::ArchiveIndex::load(&inner.folders).map_err(away)?);
                 }
                 let idx = index.as_mut().expect("loaded above");
-                inbox::ingest(&inner.folders, idx).map_err(away)?;
-                inbox::page(&inner.folders, x_since, limit_n).map_err(away)
+                let result = inbox::ingest(&inner.folders, idx)
+                    .and_then(|_| inbox::page(&inner.folders, x_since, limit_n))
+                    .map_err(away);
+                drop(index);
+                inner.release_if_away(&result);
+                result
             })
             .await
             .unwrap_or_else(|e| Err(TransportError::Dropped(format!("exchange task: {e}"))));

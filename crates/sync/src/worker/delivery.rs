@@ -51,6 +51,7 @@ impl Worker {
         while let Some(joined) = tasks.join_next().await {
             let (entry, result, line) = joined.expect("send task panicked");
             let now = Utc::now();
+            let answer_was_wait = result.as_ref().is_ok_and(|a| a.status == 102);
             let outcome = match result {
                 Ok(answer) => match client::classify(&answer) {
                     Verdict::Done(filing) => {
@@ -118,11 +119,14 @@ impl Worker {
                     counts: true,
                 },
             };
+            // Another look that found things as they were is no news.
+            let unchanged = matches!(&outcome, Outcome::Retry { counts: false, error, .. }
+                if answer_was_wait && entry.last_error.as_deref() == Some(error.as_str()));
             events.push(entry_event(&entry, &outcome));
             results.push(AttemptResult {
                 outbox_seq: entry.seq,
                 outcome,
-                log: vec![line],
+                log: if unchanged { Vec::new() } else { vec![line] },
             });
         }
         let receipts = self

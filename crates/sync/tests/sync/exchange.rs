@@ -178,12 +178,19 @@ async fn a_filing_is_written_once_then_followed_to_its_import_response() {
     let entry = b.claimed(1).await.remove(0);
     let name = b.name(&entry);
 
-    let first = b.send(&entry).await;
+    let (first, log) = b.transport.send_entry(&entry, &Secret::new("")).await;
+    let first = first.unwrap();
     assert_eq!(
         (first.status, code(&first).as_str()),
         (102, "exchange_waiting")
     );
     assert_eq!(files(&b.dirs.out_box()), vec![name.clone()]);
+    // The log keeps what was handed over, exactly.
+    assert_eq!(log.method, "WRITE");
+    assert_eq!(
+        log.body.as_bytes(),
+        std::fs::read(b.dirs.out_box().join(&name)).unwrap()
+    );
     // Written elsewhere and renamed in: nothing half-written is left about.
     let tmp = Folders::new(&b.root).tmp_dir();
     assert!(files(&tmp).is_empty(), "{:?}", files(&tmp));
@@ -193,9 +200,17 @@ async fn a_filing_is_written_once_then_followed_to_its_import_response() {
     assert_eq!(read.oper_type, Some(portdesk_message::OperType::C));
     assert_eq!(read.declarant.cop_code, BROKER);
 
-    // Looking again writes nothing new.
+    // Looking again writes nothing new, and the claim of a look logs no
+    // request line.
+    let lines = b.drafts.store().message_log(None).await.unwrap().len();
     let entry = b.record_and_reclaim(&entry, &first).await;
-    let again = b.send(&entry).await;
+    assert_eq!(
+        b.drafts.store().message_log(None).await.unwrap().len(),
+        lines
+    );
+    let (again, log) = b.transport.send_entry(&entry, &Secret::new("")).await;
+    let again = again.unwrap();
+    assert_eq!(log.method, "FILE");
     assert_eq!(again.status, 102);
     assert_eq!(files(&b.dirs.out_box()), vec![name.clone()]);
 

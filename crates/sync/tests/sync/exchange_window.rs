@@ -60,7 +60,7 @@ async fn many_filings_through_a_faulty_client_end_once_each() {
         "--exchange-poll-ms",
         "20",
         "--review-pace-ms",
-        "20",
+        "5",
         "--fault-untaken-rate",
         "0.03",
         "--fault-import-failed-rate",
