@@ -146,6 +146,14 @@ impl AmendmentReason {
             AmendmentReason::ImportDateChange | AmendmentReason::ConveyanceChange
         )
     }
+
+    /// Whether an amendment for this reason of a filing made in advance or
+    /// in two steps (`two_step`: summary or complete) is tolerated (不记录差错):
+    /// the server's rule, also what the exchange-folder transport reports,
+    /// since the client's import response does not say.
+    pub fn tolerated_on(self, advance: bool, two_step: bool) -> bool {
+        self.is_tolerable() && (advance || two_step)
+    }
 }
 
 /// One changed field of an amendment.

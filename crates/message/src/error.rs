@@ -73,6 +73,18 @@ pub enum MessageError {
         line: usize,
         limit: usize,
     },
+    /// A modification message's `Item` (or `IeFlag`) that names no field of
+    /// a declaration, or a value its field cannot take ([`changes_of`]).
+    /// Items keep no line once read, so the element names the item by its
+    /// 1-based position.
+    ///
+    /// [`changes_of`]: crate::modification::changes_of
+    #[error("{element}: value {value:?} is not {expected}")]
+    InvalidItem {
+        element: String,
+        value: String,
+        expected: &'static str,
+    },
     /// Writing only: the declaration or an unmodelled fragment cannot make a
     /// message that reads back.
     #[error("cannot write the message: {field}: {reason}")]
@@ -99,6 +111,7 @@ impl MessageError {
             MessageError::TooDeep { .. } => "message.too_deep",
             MessageError::TooManyLines { .. } => "message.too_many_lines",
             MessageError::TooManyItems { .. } => "message.too_many_items",
+            MessageError::InvalidItem { .. } => "message.invalid_item",
             MessageError::Unwritable { .. } => "message.unwritable",
         }
     }
@@ -118,7 +131,8 @@ impl MessageError {
             | MessageError::TooManyElements { element, .. }
             | MessageError::TooDeep { element, .. }
             | MessageError::TooManyLines { element, .. }
-            | MessageError::TooManyItems { element, .. } => Some(element),
+            | MessageError::TooManyItems { element, .. }
+            | MessageError::InvalidItem { element, .. } => Some(element),
             _ => None,
         }
     }

@@ -593,6 +593,175 @@ fn changed_paths(a: &Declaration, b: &Declaration) -> BTreeSet<String> {
     out
 }
 
+/// One field change in the interchange form, what `portdesk_api::FieldChange`
+/// carries (this crate may not depend on the API crate): a dot path
+/// (`head.gross_weight`, `lines.1.quantity`) and the value as
+/// `apply_changes` takes it (`true`/`false` for a yes/no field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterchangeChange {
+    pub field: String,
+    pub value: String,
+}
+
+/// How one item's value becomes the interchange value.
+#[derive(Clone, Copy)]
+enum Value {
+    /// Verbatim.
+    Text,
+    /// `1`/`0` → `true`/`false`.
+    Bit,
+}
+
+/// The changes a modification message makes, in the interchange form: the
+/// inverse of [`modification_from_amendment`], so that applying them to the
+/// filed declaration gives the amended one. Each item's `FieldCode` maps
+/// back to the field it was made from (the export's swapped line countries
+/// and overseas party included, by `IeFlag`), its `NewValue` to the value.
+/// `OldValue` and the names are not checked: the filing holds the old value.
+///
+/// Refused (`message.invalid_item`, naming `DecModMessage/Items/Item[n]/…`):
+/// a field code we do not make, a position out of range (0, or more
+/// digits than a position has), a yes/no value other than `1`/`0`, two
+/// items for one field; an `IeFlag` other than `I`/`E`.
+pub fn changes_of(msg: &ModificationMessage) -> Result<Vec<InterchangeChange>, MessageError> {
+    let ie = match msg.ie_flag.trim() {
+        "I" => IeFlag::I,
+        "E" => IeFlag::E,
+        other => {
+            return Err(MessageError::InvalidItem {
+                element: join(MODIFICATION_ROOT, "IeFlag"),
+                value: other.to_owned(),
+                expected: "I or E",
+            })
+        }
+    };
+    let mut seen = HashSet::new();
+    let mut changes = Vec::with_capacity(msg.items.len());
+    for (i, item) in msg.items.iter().enumerate() {
+        let element = |name: &str| format!("{MODIFICATION_ROOT}/{ITEMS}/{ITEM}[{}]/{name}", i + 1);
+        let code = item.field_code.trim();
+        let Some((field, kind)) = field_of_code(code, ie) else {
+            return Err(MessageError::InvalidItem {
+                element: element("FieldCode"),
+                value: code.to_owned(),
+                expected: "a field code of the modification message (docs/formats/decmessage.md, \"Field codes\")",
+            });
+        };
+        if !seen.insert(field.clone()) {
+            return Err(MessageError::InvalidItem {
+                element: element("FieldCode"),
+                value: code.to_owned(),
+                expected: "a field not changed by an earlier item",
+            });
+        }
+        let value = match kind {
+            Value::Text => item.new_value.clone(),
+            Value::Bit => match item.new_value.trim() {
+                "1" => "true".to_owned(),
+                "0" => "false".to_owned(),
+                other => {
+                    return Err(MessageError::InvalidItem {
+                        element: element("NewValue"),
+                        value: other.to_owned(),
+                        expected: "1 or 0",
+                    })
+                }
+            },
+        };
+        changes.push(InterchangeChange { field, value });
+    }
+    Ok(changes)
+}
+
+/// The interchange path of a field code and how its value reads; `None`
+/// for a code [`modification_from_amendment`] never makes.
+fn field_of_code(code: &str, ie: IeFlag) -> Option<(String, Value)> {
+    let Some((block, rest)) = code.split_once('.') else {
+        return head_field(code, ie).map(|(f, k)| (f.to_owned(), k));
+    };
+    let (position, element) = rest.split_once('.')?;
+    // A position is 1-based and short: never a huge or negative index.
+    if position.is_empty() || position.len() > 5 || !position.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let index = position.parse::<usize>().ok()?.checked_sub(1)?;
+    let in_table = |fields: &[(&'static str, &'static str)]| {
+        fields
+            .iter()
+            .find(|(e, _)| *e == element)
+            .map(|(_, f)| (*f, Value::Text))
+    };
+    let (field, kind) = match block {
+        "DecList" => {
+            let [first, second] = m::LIST_COUNTRIES;
+            // On an export the elements carry the other country (read.rs).
+            let (origin, destination) = match ie {
+                IeFlag::I => (first, second),
+                IeFlag::E => (second, first),
+            };
+            if element == origin {
+                ("lines[].origin_country", Value::Text)
+            } else if element == destination {
+                ("lines[].destination_country", Value::Text)
+            } else {
+                in_table(&pairs(m::LINE))?
+            }
+        }
+        "Container" if element == m::LCL_FLAG => ("containers[].part_load", Value::Bit),
+        "Container" => in_table(&pairs(m::CONTAINER))?,
+        "LicenseDocu" => in_table(&pairs(m::DOCUMENT))?,
+        "EdocRealation" => in_table(&pairs(m::EDOC))?,
+        _ => return None,
+    };
+    Some((field.replacen("[]", &format!(".{index}"), 1), kind))
+}
+
+fn pairs<T>(table: &[TextField<T>]) -> Vec<(&'static str, &'static str)> {
+    table.iter().map(|f| (f.element, f.field)).collect()
+}
+
+fn head_field(code: &str, ie: IeFlag) -> Option<(&'static str, Value)> {
+    if let Some(f) = m::HEAD.iter().find(|f| f.element == code) {
+        return Some((f.field, Value::Text));
+    }
+    if code == m::CHK_SURETY {
+        return Some(("head.guarantee_release", Value::Bit));
+    }
+    if code == m::VOY_NO {
+        return Some(("head.voyage_no", Value::Text));
+    }
+    let overseas = match ie {
+        IeFlag::I => m::OVERSEAS_IMPORT,
+        IeFlag::E => m::OVERSEAS_EXPORT,
+    };
+    let fields = [
+        "head.overseas_aeo",
+        "head.overseas_name",
+        "head.overseas_address",
+    ];
+    overseas
+        .iter()
+        .position(|e| *e == code)
+        .map(|i| (fields[i], Value::Text))
+}
+
+/// The amendment reason (wire name) and the clerk's note of a `DecModNote`,
+/// the inverse of what [`modification_from_amendment`] writes: the reason's
+/// Chinese text, then `：` and the note. A note that opens with no reason
+/// of ours is `other` with the whole note [assumed: other tools write free text].
+pub fn reason_of_note(note: &str) -> (&'static str, String) {
+    let note = note.trim();
+    for (name, _, zh) in REASONS {
+        if note == *zh {
+            return (name, String::new());
+        }
+        if let Some(rest) = note.strip_prefix(zh).and_then(|r| r.strip_prefix('：')) {
+            return (name, rest.trim().to_owned());
+        }
+    }
+    ("other", note.to_owned())
+}
+
 /// Reads a modification message, in the encoding its XML declaration
 /// names. Children in any order; unknown ones kept in `unmodelled`.
 /// Required: `EntryId` or `DecSeqNo` non-blank (which filing), and each

@@ -676,8 +676,10 @@ pub async fn amend(
             "only an accepted declaration (with a customs no.) can be amended",
         ));
     }
-    let tolerated =
-        req.reason.is_tolerable() && (f.advance || f.filing_mode == FilingMode::TwoStepSummary);
+    // A completed two-step filing keeps the summary's mode here.
+    let tolerated = req
+        .reason
+        .tolerated_on(f.advance, f.filing_mode == FilingMode::TwoStepSummary);
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     apply_amendment(&mut tx, tenant.enterprise_id, &f, &req.changes, now).await?;

@@ -8,11 +8,14 @@
 //! 1. appends a line to the request log (`method` `EXCHANGE`, `path` the
 //!    file name), before anything else is done with it;
 //! 2. moves it to `SentBox`, or to `FailBox` when it does not read as a
-//!    declaration message (`portdesk_message::read`); the mock never deletes;
+//!    declaration message (`portdesk_message::read`) or a modification
+//!    message (`read_modification`); the mock never deletes;
 //! 3. files it as the enterprise `DecHead/CopCode` names, through the HTTP
 //!    handlers themselves ([`declarations::submit`], or
 //!    [`declarations::complete`] for a two-step complete), so the rules,
-//!    numbering and "already filed" answers are the HTTP side's;
+//!    numbering and "already filed" answers are the HTTP side's; a
+//!    modification (修撤单) goes to [`declarations::amend`] as the filing's
+//!    enterprise, its items mapped back to field changes (`changes_of`);
 //! 4. writes the import response (`DecImportResponse`) into `InBox`.
 //!
 //! Then every receipt the review issues for a filing made through the
@@ -36,14 +39,20 @@ use std::time::{Duration, SystemTime};
 
 use axum::extract::{Path as UrlPath, State};
 use axum::Json;
-use portdesk_api::{FaultSettings, FilingAnswer, FilingStatus, RejectionReason, SubmitDeclaration};
+use portdesk_api::{
+    AmendmentReason, AmendmentRequest, FaultSettings, FieldChange, FilingAnswer, FilingStatus,
+    RejectionReason, SubmitDeclaration,
+};
 use portdesk_domain::{Declaration, FilingMode, IeFlag};
 use portdesk_message::exchange::{
     answer_file_name, channel_of_receipt_code, format_file_timestamp, format_notice_date,
     parse_outgoing_file_name, write_dec_result, write_import_response, AnswerFileName, DecResult,
     ExchangeDirs, ImportResponse, BUSINESS_DIR, FAIL_BOX, SENT_BOX,
 };
-use portdesk_message::{read, ReadMessage, MAX_INPUT_BYTES};
+use portdesk_message::modification::{
+    changes_of, read_modification, reason_of_note, ModificationMessage,
+};
+use portdesk_message::{read, MessageError, ReadMessage, MAX_INPUT_BYTES};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -138,9 +147,11 @@ fn strikes(s: &FaultSettings, rate: f64, fault: &str, key: &str) -> bool {
 
 /// What the client does with one message file.
 enum Taken {
-    /// Not a declaration message: to `FailBox`.
+    /// Neither a declaration nor a modification message: to `FailBox`.
     Unreadable(String),
     Message(Box<ReadMessage>),
+    /// A modification message (修撤单) and the digest of its bytes.
+    Modification(Box<ModificationMessage>, String),
 }
 
 struct Worker {
@@ -168,6 +179,12 @@ fn taken_of(bytes: Result<Vec<u8>, String>) -> Taken {
         Err(too_large) => Taken::Unreadable(too_large),
         Ok(bytes) => match read(&bytes) {
             Ok(m) => Taken::Message(Box::new(m)),
+            Err(MessageError::WrongRoot { element, .. }) if element == "DecModMessage" => {
+                match read_modification(&bytes) {
+                    Ok(m) => Taken::Modification(Box::new(m), hex(&Sha256::digest(&bytes)[..8])),
+                    Err(e) => Taken::Unreadable(e.to_string()),
+                }
+            }
             Err(e) => Taken::Unreadable(e.to_string()),
         },
     }
@@ -178,8 +195,14 @@ fn taken_of(bytes: Result<Vec<u8>, String>) -> Taken {
 fn client_seq_no_of(name: &str, taken: &Taken) -> Option<String> {
     match taken {
         Taken::Message(m) => Some(m.declaration.client_seq_no.clone()),
-        Taken::Unreadable(_) => parse_outgoing_file_name(name).map(|(seq, _)| seq),
+        Taken::Unreadable(_) | Taken::Modification(..) => {
+            parse_outgoing_file_name(name).map(|(seq, _)| seq)
+        }
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads at most `limit` bytes; a longer file is an error, never a large
@@ -273,7 +296,7 @@ impl Worker {
         let takes = self.count_take(name).await?;
         let folder = match taken {
             Taken::Unreadable(_) => FAIL_BOX,
-            Taken::Message(_) => SENT_BOX,
+            Taken::Message(_) | Taken::Modification(..) => SENT_BOX,
         };
         let dir = self.dirs.root.join(BUSINESS_DIR).join(folder);
         let mut to = name.to_owned();
@@ -349,8 +372,140 @@ impl Worker {
                 self.write_answer(r.imported(), ie, &seq, &write_import_response(&r), &key)
                     .await?;
             }
+            Taken::Modification(m, digest) => {
+                let ie = if m.ie_flag.trim() == "I" { "I" } else { "E" };
+                let r = self.modify(name, takes, &m, &digest).await?;
+                tracing::info!(file = %name, code = %r.response_code, seq_no = %r.seq_no, "modification imported");
+                // Named for the filing's ClientSeqNo, as its other answers.
+                let seq = Some(r.client_seq_no.clone())
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| parse_outgoing_file_name(name).map(|(seq, _)| seq))
+                    .unwrap_or_else(|| m.dec_seq_no.trim().to_owned());
+                self.write_answer(r.imported(), ie, &seq, &write_import_response(&r), &key)
+                    .await?;
+            }
         }
         Ok(())
+    }
+
+    /// Applies a modification message as the HTTP amendments endpoint
+    /// would, as the enterprise of the filing it names (by `DecSeqNo`, else
+    /// `EntryId`) [assumed: the client's operator card stands for that
+    /// enterprise], and says how the import went. The amendment's own id
+    /// is the file name and a digest of its bytes, so a take finished after
+    /// a restart, or the same file written again, is one amendment.
+    async fn modify(
+        &self,
+        name: &str,
+        takes: i64,
+        m: &ModificationMessage,
+        digest: &str,
+    ) -> Result<ImportResponse, PassError> {
+        let refused = |client_seq_no: &str, message: String| ImportResponse {
+            response_code: REFUSED.into(),
+            error_message: message,
+            client_seq_no: client_seq_no.to_owned(),
+            ..ImportResponse::default()
+        };
+        let (dec_seq_no, entry_id) = (m.dec_seq_no.trim(), m.entry_id.trim());
+        let row = sqlx::query(
+            "SELECT id, enterprise_id, seq_no, client_seq_no FROM filings
+             WHERE (? <> '' AND seq_no = ?) OR (? = '' AND entry_id = ?)",
+        )
+        .bind(dec_seq_no)
+        .bind(dec_seq_no)
+        .bind(dec_seq_no)
+        .bind(entry_id)
+        .fetch_optional(&self.state.db)
+        .await?;
+        let Some(row) = row else {
+            return Ok(refused(
+                "",
+                format!(
+                    "修撤单所指报关单不存在 (no filing with DecSeqNo {dec_seq_no:?} / EntryId {entry_id:?})"
+                ),
+            ));
+        };
+        let (filing_id, enterprise_id, seq_no, csn): (i64, i64, String, String) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let Some(tenant) = self.tenant_of(enterprise_id).await? else {
+            return Ok(refused(
+                &csn,
+                "该企业没有操作员 (the enterprise has no operator)".into(),
+            ));
+        };
+        let s = self.state.faults.settings();
+        if strikes(
+            &s,
+            s.import_failed_rate,
+            "import_failed",
+            &format!("{name}#{takes}"),
+        ) {
+            tracing::info!(file = %name, "fault: import failed");
+            return Ok(refused(&csn, BUSY.into()));
+        }
+        let changes = match changes_of(m) {
+            Ok(c) => c,
+            Err(e) => {
+                return Ok(refused(
+                    &csn,
+                    format!("修撤单报文有误 (the modification message is wrong): {e}"),
+                ))
+            }
+        };
+        let (reason, note) = reason_of_note(&m.note);
+        let req = AmendmentRequest {
+            client_seq_no: format!("exchange:{name}:{digest}"),
+            reason: AmendmentReason::parse(reason).unwrap_or(AmendmentReason::Other),
+            changes: changes
+                .into_iter()
+                .map(|c| FieldChange {
+                    field: c.field,
+                    value: c.value,
+                })
+                .collect(),
+            note,
+        };
+        // Its receipts go into InBox like a declaration's: from here on
+        // for a filing made over HTTP; one filed through the folders keeps
+        // its place.
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM receipts WHERE filing_id = ?")
+                .bind(filing_id)
+                .fetch_one(&self.state.db)
+                .await?;
+        sqlx::query(
+            "INSERT INTO exchange_filings (filing_id, last_receipt_id) VALUES (?, ?)
+             ON CONFLICT (filing_id) DO NOTHING",
+        )
+        .bind(filing_id)
+        .bind(last.unwrap_or(0))
+        .execute(&self.state.db)
+        .await?;
+        let outcome = declarations::amend(
+            State(self.state.clone()),
+            tenant,
+            UrlPath(seq_no.clone()),
+            JsonBody(req),
+        )
+        .await;
+        match outcome {
+            Ok(_) => Ok(ImportResponse {
+                // [assumed] a modification's response gives the filing's unified no.
+                seq_no,
+                response_code: "0".into(),
+                error_message: String::new(),
+                client_seq_no: csn,
+                trn_pre_id: String::new(),
+            }),
+            Err(ApiError::Http { body, .. }) => {
+                Ok(refused(&csn, reasons_text(&body.message, &body.reasons)))
+            }
+            Err(other) => {
+                tracing::error!(error = %other, file = %name, "exchange modification failed");
+                Ok(refused(&csn, BUSY.into()))
+            }
+        }
     }
 
     /// How many times a file of this name has been taken, this one included.
@@ -467,12 +622,24 @@ impl Worker {
 
     /// The enterprise of a customs code, acting through its first operator.
     async fn tenant(&self, customs_code: &str) -> Result<Option<Tenant>, PassError> {
-        let row = sqlx::query(
+        self.tenant_where("e.customs_code = ?", customs_code.to_owned())
+            .await
+    }
+
+    /// The enterprise of id `enterprise_id`, acting through its first operator.
+    async fn tenant_of(&self, enterprise_id: i64) -> Result<Option<Tenant>, PassError> {
+        // The text compares as the number: `id` has integer affinity.
+        self.tenant_where("e.id = ?", enterprise_id.to_string())
+            .await
+    }
+
+    async fn tenant_where(&self, filter: &str, value: String) -> Result<Option<Tenant>, PassError> {
+        let row = sqlx::query(&format!(
             "SELECT e.id, e.customs_code, e.scc, MIN(o.id)
              FROM enterprises e JOIN operators o ON o.enterprise_id = e.id
-             WHERE e.customs_code = ? GROUP BY e.id",
-        )
-        .bind(customs_code)
+             WHERE {filter} GROUP BY e.id"
+        ))
+        .bind(value)
         .fetch_optional(&self.state.db)
         .await?;
         Ok(row.map(|r| Tenant {

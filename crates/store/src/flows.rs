@@ -171,11 +171,23 @@ impl Store {
 
     /// The draft's latest delivered (done) entry, if it was ever delivered.
     pub async fn last_delivered(&self, draft_id: Uuid) -> Result<Option<Delivered>, StoreError> {
+        self.delivered_before(draft_id, i64::MAX).await
+    }
+
+    /// The draft's latest entry delivered before outbox entry `outbox_seq`:
+    /// what the server held when that entry was made (an amendment's
+    /// original, for the exchange folders).
+    pub async fn delivered_before(
+        &self,
+        draft_id: Uuid,
+        outbox_seq: i64,
+    ) -> Result<Option<Delivered>, StoreError> {
         let row = sqlx::query(
             "SELECT seq, revision, seq_no, path FROM outbox WHERE document_id = ? AND state = 'done' \
-             AND seq_no IS NOT NULL AND seq_no <> '' ORDER BY seq DESC LIMIT 1",
+             AND seq_no IS NOT NULL AND seq_no <> '' AND seq < ? ORDER BY seq DESC LIMIT 1",
         )
         .bind(draft_id.to_string())
+        .bind(outbox_seq)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {

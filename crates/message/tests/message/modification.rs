@@ -2,13 +2,14 @@
 //! read as the contract says, write → read round trips, the items an
 //! amendment makes (the export country swap included), what is refused,
 //! and the property targets: random amendments of generated declarations
-//! round-trip, arbitrary bytes never panic.
+//! round-trip and map back to the changes they were made from
+//! (`changes_of`), arbitrary bytes never panic.
 
 use portdesk_domain::{CodeLists, Declaration, IeFlag};
 use portdesk_message::modification::{
-    modification_from_amendment, read_modification, write_modification, ModificationItem,
-    ModificationMessage, ModificationRequest, ModificationWriteOptions, DEC_MOD_TYPE_MODIFY,
-    MAX_MODIFICATION_ITEMS, MODIFICATION_VERSION,
+    changes_of, modification_from_amendment, read_modification, reason_of_note, write_modification,
+    InterchangeChange, ModificationItem, ModificationMessage, ModificationRequest,
+    ModificationWriteOptions, DEC_MOD_TYPE_MODIFY, MAX_MODIFICATION_ITEMS, MODIFICATION_VERSION,
 };
 use portdesk_message::{Declarant, Fragment, MessageError, OperType, WriteOptions};
 use portdesk_testkit::fuzz;
@@ -263,6 +264,23 @@ fn an_export_names_the_element_the_swapped_countries_travel_in() {
         "{written}"
     );
     assert!(written.contains("<DestinationCountry>JPN</DestinationCountry>"));
+    // Read back, the items name the fields they were made from.
+    let fields: Vec<(String, String)> = changes_of(&msg)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.field, c.value))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (
+                "head.overseas_name".into(),
+                "HANSHIN STEEL CO., LTD.".into()
+            ),
+            ("lines.0.origin_country".into(), "JPN".into()),
+            ("lines.0.destination_country".into(), "KOR".into()),
+        ]
+    );
     // The same change on an import names the plain elements.
     let import = declaration("declaration-two-step-full.json");
     assert_eq!(import.head.ie_flag, IeFlag::I);
@@ -501,6 +519,19 @@ fn random_amendments_of_generated_declarations_round_trip() {
                 }
                 Err(e) => return Err(TestCaseError::fail(format!("{e:?}"))),
             };
+            // The items map back to the changes: applied to the filed
+            // declaration they give the amended one (what the mock does).
+            let changes = changes_of(&msg).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let wire: Vec<portdesk_api::FieldChange> = changes
+                .into_iter()
+                .map(|c| portdesk_api::FieldChange {
+                    field: c.field,
+                    value: c.value,
+                })
+                .collect();
+            let applied = portdesk_api::apply_changes(&original, &wire)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&applied, &amended);
             // One item per changed field, each a real change.
             let changed = differing_leaves(&serde_json::to_value(&original).unwrap(), &doc);
             prop_assert_eq!(msg.items.len(), changed);
@@ -625,4 +656,101 @@ fn every_field_the_message_carries_has_a_code_and_a_chinese_name() {
         }
         assert_eq!(round_trip(&msg), msg);
     }
+}
+
+#[test]
+fn items_map_back_to_fields_and_a_code_we_do_not_make_is_refused_by_item() {
+    let msg = |ie: &str, items: Vec<ModificationItem>| ModificationMessage {
+        dec_seq_no: "I20260000012345678".into(),
+        ie_flag: ie.into(),
+        items,
+        ..ModificationMessage::default()
+    };
+    let change = |field: &str, value: &str| InterchangeChange {
+        field: field.into(),
+        value: value.into(),
+    };
+    let ok = msg(
+        "I",
+        vec![
+            item("GrossWet", "毛重", "1200", "1250"),
+            item("ChkSurety", "担保验放", "0", "1"),
+            item("VoyNo", "航次号", "", "2612E"),
+            item("OverseasConsignorEname", "境外发货人名称", "A", "B"),
+            item("DecList.2.GQty", "第2项成交数量", "10", "12"),
+            item("DecList.1.OriginCountry", "第1项原产国", "JPN", "KOR"),
+            item("Container.1.LclFlag", "第1项拼箱标识", "1", "0"),
+            item("LicenseDocu.1.CertCode", "第1项许可证编号", "x", "y"),
+            item("EdocRealation.3.EdocID", "第3项文件名", "a.pdf", "b.pdf"),
+        ],
+    );
+    assert_eq!(
+        changes_of(&ok).unwrap(),
+        vec![
+            change("head.gross_weight", "1250"),
+            change("head.guarantee_release", "true"),
+            change("head.voyage_no", "2612E"),
+            change("head.overseas_name", "B"),
+            change("lines.1.quantity", "12"),
+            change("lines.0.origin_country", "KOR"),
+            change("containers.0.part_load", "false"),
+            change("documents.0.cert_no", "y"),
+            change("edocs.2.file_name", "b.pdf"),
+        ]
+    );
+    let refused = |ie: &str, items: Vec<ModificationItem>| {
+        let e = changes_of(&msg(ie, items)).unwrap_err();
+        assert_eq!(e.code(), "message.invalid_item", "{e}");
+        e.element().unwrap().to_owned()
+    };
+    let gross = || item("GrossWet", "毛重", "1", "2");
+    // The consignee's elements are an export's; an import has none.
+    for bad in [
+        "NoSuchElement",
+        "OverseasConsigneeEname",
+        "DecList.0.GQty",
+        "DecList.x.GQty",
+        "DecList.123456.GQty",
+        "DecList.1.NoSuch",
+        "Nowhere.1.GQty",
+        "DecList.1",
+    ] {
+        assert_eq!(
+            refused("I", vec![gross(), item(bad, "", "", "1")]),
+            "DecModMessage/Items/Item[2]/FieldCode",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        refused("I", vec![item("ChkSurety", "", "0", "yes")]),
+        "DecModMessage/Items/Item[1]/NewValue"
+    );
+    assert_eq!(
+        refused("I", vec![gross(), gross()]),
+        "DecModMessage/Items/Item[2]/FieldCode"
+    );
+    assert_eq!(refused("X", vec![gross()]), "DecModMessage/IeFlag");
+}
+
+#[test]
+fn the_note_gives_back_the_reason_and_the_clerks_words() {
+    let lists = CodeLists::bundled();
+    let filed = declaration("declaration-valid.json");
+    let mut amended = filed.clone();
+    amended.head.gross_weight = "1".into();
+    for (reason, note) in [
+        ("import_date_change", "船期变更"),
+        ("other", ""),
+        ("price_change", ""),
+    ] {
+        let req = ModificationRequest {
+            reason: reason.into(),
+            note: note.into(),
+            ..request()
+        };
+        let msg = modification_from_amendment(&filed, &amended, &req, &lists).unwrap();
+        assert_eq!(reason_of_note(&msg.note), (reason, note.to_owned()));
+    }
+    // Free text from another tool is "other", whole.
+    assert_eq!(reason_of_note("更正毛重"), ("other", "更正毛重".to_owned()));
 }

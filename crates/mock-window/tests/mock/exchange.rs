@@ -2,7 +2,9 @@
 //! (`--exchange-dir`): a good message taken, imported and followed to a
 //! final receipt; refusals by the rules, by an unknown enterprise and of a
 //! garbage file; the same ClientSeqNo twice filed once; a two-step
-//! declaration; every exchange fault; the request log; a restart.
+//! declaration; every exchange fault; the request log; a restart; a
+//! modification message applied through the amendments handler once, and
+//! refused when it names no field or no filing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -718,4 +720,126 @@ async fn a_take_cut_off_after_its_move_is_answered_at_the_next_start() {
         strs(&["L", "G", "P", "R"])
     );
     running.abort();
+}
+
+/// The modification message of `changes` to the filed `original`, as the
+/// client's transport writes it.
+fn modification(original: &Value, seq_no: &str, changes: &[(&str, &str)]) -> Vec<u8> {
+    use portdesk_message::modification::*;
+    let original: Declaration = serde_json::from_value(original.clone()).unwrap();
+    let wire: Vec<portdesk_api::FieldChange> = changes
+        .iter()
+        .map(|(field, value)| portdesk_api::FieldChange {
+            field: (*field).into(),
+            value: (*value).into(),
+        })
+        .collect();
+    let amended = portdesk_api::apply_changes(&original, &wire).unwrap();
+    let msg = modification_from_amendment(
+        &original,
+        &amended,
+        &ModificationRequest {
+            dec_seq_no: seq_no.into(),
+            reason: "data_entry_error".into(),
+            note: "毛重录错".into(),
+            oper_type: OperType::C,
+            ..ModificationRequest::default()
+        },
+        &portdesk_domain::CodeLists::bundled(),
+    )
+    .unwrap();
+    write_modification(&msg, &ModificationWriteOptions::default()).unwrap()
+}
+
+#[tokio::test]
+async fn a_modification_is_applied_once_through_the_amendments_handler() {
+    let f = start(&["--review-pace-ms", "20"]).await;
+    let seq = "PDX000000000000090";
+    let filed = export_declaration(seq);
+    f.put(&format!("PD_{seq}_1.xml"), &message(&filed, BROKER));
+    let (_, r) = f.import_response(seq, 1).await.remove(0);
+    f.channels_until(seq, "R").await;
+    let seq_no = r.seq_no;
+
+    let bytes = modification(
+        &filed,
+        &seq_no,
+        &[("head.gross_weight", "47900"), ("lines.0.quantity", "26")],
+    );
+    let name = format!("PD_{seq}_2.xml");
+    f.put(&name, &bytes);
+    let (success, r) = f.import_response(seq, 2).await.remove(1);
+    assert!(success && r.imported(), "{r:?}");
+    assert_eq!(
+        (r.seq_no.as_str(), r.client_seq_no.as_str()),
+        (seq_no.as_str(), seq)
+    );
+    assert!(f.in_dir(f.dirs.sent_box(), &name));
+    // The same file written again (a sender's retry): one amendment.
+    f.put(&name, &bytes);
+    let (success, _) = f.import_response(seq, 3).await.remove(2);
+    assert!(success);
+
+    let token = f.mock.token(BROKER).await;
+    let v: Value = f
+        .mock
+        .get(&token, &format!("/v1/declarations/{seq_no}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["declaration"]["head"]["gross_weight"], "47900");
+    assert_eq!(v["declaration"]["lines"][0]["quantity"], "26");
+    let amendments = v["amendments"].as_array().unwrap();
+    assert_eq!(amendments.len(), 1, "{v}");
+    assert_eq!(amendments[0]["reason"], "data_entry_error");
+    assert!(
+        amendments[0]["client_seq_no"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("exchange:{name}:")),
+        "{}",
+        amendments[0]
+    );
+    // Each take logged, with the ClientSeqNo the name carries.
+    let takes = f
+        .mock
+        .process()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "EXCHANGE" && r.path == name)
+        .count();
+    assert_eq!(takes, 2);
+    // The M of the amendment has no CHANNEL: no receipt file for it.
+    assert_eq!(f.channels(seq), strs(&["L", "G", "P", "R"]));
+
+    // An item naming no field, and a modification of no filing: refused.
+    let bad = String::from_utf8(bytes.clone()).unwrap().replace(
+        "<FieldCode>GrossWet</FieldCode>",
+        "<FieldCode>NoSuch</FieldCode>",
+    );
+    f.put(&format!("PD_{seq}_3.xml"), bad.as_bytes());
+    let (success, r) = f.import_response(seq, 4).await.remove(3);
+    assert!(!success && !r.imported());
+    assert!(
+        r.error_message.contains("Item[1]/FieldCode"),
+        "{}",
+        r.error_message
+    );
+    let nowhere = String::from_utf8(bytes).unwrap().replace(
+        &format!("<DecSeqNo>{seq_no}</DecSeqNo>"),
+        "<DecSeqNo>X1</DecSeqNo>",
+    );
+    f.put("PD_PDX000000000000091_1.xml", nowhere.as_bytes());
+    let (success, r) = f.import_response("PDX000000000000091", 1).await.remove(0);
+    assert!(!success);
+    assert!(r.error_message.contains("X1"), "{}", r.error_message);
+    let v: Value = f
+        .mock
+        .get(&token, &format!("/v1/declarations/{seq_no}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["amendments"].as_array().unwrap().len(), 1);
 }

@@ -1,5 +1,5 @@
-//! Delivering one declaration filing through the folders, as one look at
-//! where its file is. Every attempt of the entry calls [`deliver`] again;
+//! Delivering one filing (a declaration, or an amendment's modification
+//! message) through the folders, as one look at where its file is. Every attempt of the entry calls [`deliver`] again;
 //! the file's place says what happened, in the order files travel:
 //!
 //! 1. in `OutBox` — written, not taken yet: wait; stuck past the set time;
@@ -22,7 +22,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use portdesk_api::{ErrorBody, SubmitDeclaration};
+use portdesk_api::{AmendmentAnswer, ErrorBody, RejectionReason, SubmitDeclaration};
 use portdesk_message::exchange::{
     outgoing_file_name, parse_answer_file_name, read_answer, ExchangeAnswer, ImportResponse,
 };
@@ -55,20 +55,44 @@ pub const TAKEN_PATIENCE: u32 = 4;
 /// being written (the client does not always write atomically).
 pub const PARTIAL_GRACE: Duration = Duration::from_secs(5);
 
+/// What an entry's file is made of and what its import answers.
+pub(crate) enum Outgoing {
+    /// A declaration filing: the message comes from the entry's body.
+    Declaration,
+    /// An amendment (`amend.rs`): its modification message, or why it
+    /// cannot be written, and the answer once the client imported it.
+    Amendment {
+        message: Result<Vec<u8>, Unwritable>,
+        answer: Box<AmendmentAnswer>,
+    },
+    /// Nothing can be written for this entry.
+    Unwritable(Unwritable),
+}
+
+/// Why no message can be written: `422 exchange_unwritable` with the
+/// field, when there is one, as a rejection reason beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unwritable {
+    pub field: String,
+    pub message: String,
+}
+
 /// One look at entry `entry`'s file; see the module docs. Gives the
 /// message too when this look wrote it (for the log).
-pub fn deliver(
+pub(crate) fn deliver(
     inner: &Inner,
     entry: &OutboxEntry,
+    outgoing: &Outgoing,
 ) -> Result<(Answer, Option<Vec<u8>>), TransportError> {
     let mut written = None;
-    let answer = look(inner, entry, &mut written)?;
+    let answer = look(inner, entry, outgoing, &mut written)?;
     Ok((answer, written))
 }
 
 fn look(
     inner: &Inner,
     entry: &OutboxEntry,
+    outgoing: &Outgoing,
     written: &mut Option<Vec<u8>>,
 ) -> Result<Answer, TransportError> {
     // The folders were checked when the root was locked (mod.rs).
@@ -93,7 +117,7 @@ fn look(
             let response = read_response(&archived).map_err(away(f))?;
             f.archive(&sent, Archive::Imported, &name)
                 .map_err(away(f))?;
-            return Ok(done(&response));
+            return Ok(done(&response, outgoing));
         }
         return match find_response(f, &entry.client_seq_no).map_err(away(f))? {
             Some((path, response)) if response.imported() => {
@@ -103,7 +127,7 @@ fn look(
                     .map_err(away(f))?;
                 f.archive(&sent, Archive::Imported, &name)
                     .map_err(away(f))?;
-                Ok(done(&response))
+                Ok(done(&response, outgoing))
             }
             Some((path, response)) => {
                 let stamp = stamp();
@@ -144,7 +168,7 @@ fn look(
     let archived = f.archive_dir(Archive::Imported).join(response_name(&name));
     if archived.is_file() {
         let response = read_response(&archived).map_err(away(f))?;
-        return Ok(done(&response));
+        return Ok(done(&response, outgoing));
     }
 
     // A fragile client is not flooded: a burst waits in our outbox, and a
@@ -160,9 +184,18 @@ fn look(
         answer.retry_after = Some(inner.settings.poll() * QUEUED_PATIENCE);
         return Ok(answer);
     }
-    let bytes = match message_of(inner, entry) {
-        Ok(bytes) => bytes,
-        Err(message) => return Ok(failed(UNWRITABLE, message)),
+    let bytes = match outgoing {
+        Outgoing::Declaration => match message_of(inner, entry) {
+            Ok(bytes) => bytes,
+            Err(message) => return Ok(failed(UNWRITABLE, message)),
+        },
+        Outgoing::Amendment {
+            message: Ok(bytes), ..
+        } => bytes.clone(),
+        Outgoing::Amendment {
+            message: Err(why), ..
+        }
+        | Outgoing::Unwritable(why) => return Ok(unwritable(why)),
     };
     f.write_atomically(&f.dirs.out_box(), &name, &bytes)
         .map_err(away(f))?;
@@ -327,6 +360,24 @@ fn wait(inner: &Inner, code: &str, message: String) -> Answer {
     }
 }
 
+fn unwritable(why: &Unwritable) -> Answer {
+    let mut e = ErrorBody::new(UNWRITABLE, why.message.clone());
+    if !why.field.is_empty() {
+        e.reasons.push(RejectionReason {
+            rule: UNWRITABLE.to_owned(),
+            field: why.field.clone(),
+            message_zh: format!("交换目录无法发送此修改：{}", why.message),
+            message_en: format!("The exchange folders cannot carry this: {}", why.message),
+        });
+    }
+    Answer {
+        status: 422,
+        retry_after: None,
+        etag: None,
+        body: body(&e),
+    }
+}
+
 fn failed(code: &str, message: String) -> Answer {
     Answer {
         status: 422,
@@ -336,18 +387,30 @@ fn failed(code: &str, message: String) -> Answer {
     }
 }
 
-/// Imported: what an HTTP filing answer would say of the new filing.
-fn done(r: &ImportResponse) -> Answer {
+/// Imported: what an HTTP answer would say — of the new filing, or for an
+/// amendment the `AmendmentAnswer` the worker keeps with it (its unified
+/// no. the filing's, from the entry's path, whatever the response says).
+fn done(r: &ImportResponse, outgoing: &Outgoing) -> Answer {
+    let body = match outgoing {
+        Outgoing::Amendment { answer, .. } => {
+            let mut v = serde_json::to_value(answer).unwrap_or_default();
+            if let Some(map) = v.as_object_mut() {
+                map.insert("via".into(), "exchange_folders".into());
+                map.insert("import_seq_no".into(), r.seq_no.trim().into());
+            }
+            v
+        }
+        _ => serde_json::json!({
+            "seq_no": r.seq_no.trim(),
+            "client_seq_no": r.client_seq_no.trim(),
+            "via": "exchange_folders",
+        }),
+    };
     Answer {
         status: 201,
         retry_after: None,
         etag: None,
-        body: serde_json::to_vec(&serde_json::json!({
-            "seq_no": r.seq_no.trim(),
-            "client_seq_no": r.client_seq_no.trim(),
-            "via": "exchange_folders",
-        }))
-        .unwrap_or_default(),
+        body: serde_json::to_vec(&body).unwrap_or_default(),
     }
 }
 

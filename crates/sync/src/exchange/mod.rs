@@ -1,13 +1,14 @@
 //! The Single Window client's exchange folders (报文交换目录) as a second
-//! transport: declaration filings travel as declaration messages through
-//! `Dec/OutBox` and come back as import responses and receipts in
-//! `Dec/InBox`, through the same outbox entries and state machine as HTTP.
-//! Everything else an account does (login, certificates of origin,
-//! guarantees, reference data, amendments today) stays on the HTTP server
-//! beside it.
+//! transport: declaration filings travel as declaration messages, and
+//! amendments (修撤单) as modification messages, through `Dec/OutBox` and
+//! come back as import responses and receipts in `Dec/InBox`, through the
+//! same outbox entries and state machine as HTTP. Everything else an
+//! account does (login, certificates of origin, guarantees, reference
+//! data) stays on the HTTP server beside it.
 //!
 //! - `folders.rs`: the folders, atomic writes, moves into the archive;
 //! - `deliver.rs`: one look at where an entry's file is, and what that says;
+//! - `amend.rs`: an amendment's modification message, from the store;
 //! - `inbox.rs`: receipts archived under a counter, pages after a cursor.
 //!
 //! The answers have the HTTP shape the worker already classifies: `201`
@@ -16,6 +17,7 @@
 //! there is the server being away. Docs: `docs/formats/decmessage.md`
 //! ("Exchange folders") and `docs/sync.md`.
 
+mod amend;
 mod deliver;
 mod folders;
 mod inbox;
@@ -155,11 +157,10 @@ pub async fn set_settings(
 pub async fn account_transport(session: &Session) -> Result<Arc<dyn Transport>, SyncError> {
     let http = session.client().clone();
     Ok(match settings(session.store(), session.account()).await? {
-        Some(s) => Arc::new(ExchangeTransport::new(
-            s,
-            &session.account().customs_code,
-            Some(http),
-        )),
+        Some(s) => Arc::new(
+            ExchangeTransport::new(s, &session.account().customs_code, Some(http))
+                .with_store(session.store().clone()),
+        ),
         None => Arc::new(http),
     })
 }
@@ -174,6 +175,9 @@ pub(crate) struct Inner {
     settings: ExchangeSettings,
     customs_code: String,
     http: Option<Client>,
+    /// Where an amendment's declarations are read (`amend.rs`); without
+    /// it amendments go to `http`.
+    store: Option<Store>,
     /// The receipt archive's counter and hashes; also serialises scans.
     index: Mutex<Option<inbox::ArchiveIndex>>,
     /// Held while this process uses the root: one PortDesk per exchange
@@ -183,7 +187,8 @@ pub(crate) struct Inner {
 
 impl ExchangeTransport {
     /// Over the folders of `settings`; `http` carries what the folders
-    /// do not (certificates, amendments), and its receipts are merged in.
+    /// do not (certificates, and amendments unless [`Self::with_store`]),
+    /// and its receipts are merged in.
     pub fn new(settings: ExchangeSettings, customs_code: &str, http: Option<Client>) -> Self {
         ExchangeTransport {
             inner: Arc::new(Inner {
@@ -191,6 +196,7 @@ impl ExchangeTransport {
                 settings,
                 customs_code: customs_code.to_owned(),
                 http,
+                store: None,
                 index: Mutex::new(None),
                 lock: Mutex::new(None),
             }),
@@ -199,6 +205,25 @@ impl ExchangeTransport {
 
     pub fn folders(&self) -> &Folders {
         &self.inner.folders
+    }
+
+    /// Amendments travel by folder too, their declarations read from
+    /// `store` (the account's database). Call before the transport is shared.
+    pub fn with_store(mut self, store: Store) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.store = Some(store);
+        }
+        self
+    }
+
+    /// The declarant fields of the messages: the settings', the account's
+    /// customs code where they name no `cop_code`.
+    fn declarant(&self) -> Declarant {
+        let mut declarant = self.inner.settings.declarant.clone();
+        if declarant.cop_code.trim().is_empty() {
+            declarant.cop_code = self.inner.customs_code.clone();
+        }
+        declarant
     }
 }
 
@@ -245,20 +270,33 @@ impl Inner {
     }
 }
 
-/// `POST /v1/declarations` and `POST /v1/declarations/{seq_no}/complete`:
-/// the filings that travel through the folders.
-fn travels_by_folder(entry: &OutboxEntry) -> bool {
+/// `POST /v1/declarations`, `POST /v1/declarations/{seq_no}/complete` and,
+/// with a store to read the declarations from, `POST
+/// /v1/declarations/{seq_no}/amendments`: the filings that travel through
+/// the folders.
+fn travels_by_folder(entry: &OutboxEntry, has_store: bool) -> bool {
     entry.kind == DocumentKind::Declaration
         && entry.method == "POST"
-        && (entry.path == DECLARATIONS_PATH || complete_of(&entry.path).is_some())
+        && (entry.path == DECLARATIONS_PATH
+            || complete_of(&entry.path).is_some()
+            || (has_store && amendment_of(&entry.path).is_some()))
 }
 
 const DECLARATIONS_PATH: &str = "/v1/declarations";
 
 /// The summary's unified no. of a complete-declaration path.
 fn complete_of(path: &str) -> Option<&str> {
+    seq_no_before(path, "/complete")
+}
+
+/// The filing's unified no. of an amendment path.
+fn amendment_of(path: &str) -> Option<&str> {
+    seq_no_before(path, "/amendments")
+}
+
+fn seq_no_before<'a>(path: &'a str, suffix: &str) -> Option<&'a str> {
     let rest = path.strip_prefix(DECLARATIONS_PATH)?.strip_prefix('/')?;
-    let seq_no = rest.strip_suffix("/complete")?;
+    let seq_no = rest.strip_suffix(suffix)?;
     (!seq_no.is_empty() && !seq_no.contains('/')).then_some(seq_no)
 }
 
@@ -324,7 +362,7 @@ impl Transport for ExchangeTransport {
         token: &'a Secret,
     ) -> Call<'a, Reply<LogEntry>> {
         Box::pin(async move {
-            if !travels_by_folder(entry) {
+            if !travels_by_folder(entry, self.inner.store.is_some()) {
                 return match &self.inner.http {
                     Some(http) => http.send_entry(entry, token).await,
                     None => {
@@ -334,16 +372,26 @@ impl Transport for ExchangeTransport {
                     }
                 };
             }
+            // The store is read before the file logic, which stays pure.
+            let prepared = match (amendment_of(&entry.path), &self.inner.store) {
+                (Some(seq_no), Some(store)) => {
+                    amend::prepare(store, self.declarant(), entry, seq_no).await
+                }
+                _ => Ok(deliver::Outgoing::Declaration),
+            };
             let inner = self.inner.clone();
             let owned = entry.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                inner.lock_root()?;
-                let result = deliver::deliver(&inner, &owned);
-                inner.release_if_away(&result);
-                result
-            })
-            .await
-            .unwrap_or_else(|e| Err(TransportError::Dropped(format!("exchange task: {e}"))));
+            let result = match prepared {
+                Ok(outgoing) => tokio::task::spawn_blocking(move || {
+                    inner.lock_root()?;
+                    let result = deliver::deliver(&inner, &owned, &outgoing);
+                    inner.release_if_away(&result);
+                    result
+                })
+                .await
+                .unwrap_or_else(|e| Err(TransportError::Dropped(format!("exchange task: {e}")))),
+                Err(e) => Err(e),
+            };
             let (result, written) = match result {
                 Ok((answer, written)) => (Ok(answer), written),
                 Err(e) => (Err(e), None),
@@ -479,6 +527,9 @@ mod tests {
     fn only_declaration_filings_and_completes_travel_by_folder() {
         assert_eq!(complete_of("/v1/declarations/S1/complete"), Some("S1"));
         assert_eq!(complete_of("/v1/declarations/S1/amendments"), None);
+        assert_eq!(amendment_of("/v1/declarations/S1/amendments"), Some("S1"));
+        assert_eq!(amendment_of("/v1/declarations/S1/complete"), None);
+        assert_eq!(amendment_of("/v1/declarations/a/b/amendments"), None);
         assert_eq!(complete_of("/v1/declarations//complete"), None);
         assert_eq!(complete_of("/v1/declarations/a/b/complete"), None);
     }

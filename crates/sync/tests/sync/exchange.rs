@@ -2,7 +2,9 @@
 //! the Single Window client by hand: where a filing's file is decides the
 //! answer, nothing is written twice, stuck files are shown as stuck and
 //! can be retried, receipts come once each however the client writes
-//! them, and a crash between two moves is recovered.
+//! them, a crash between two moves is recovered, and an amendment travels
+//! as a modification message of the filing as delivered, answered as the
+//! worker records amendments, or is refused by the field it cannot carry.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -39,7 +41,8 @@ async fn bench(stuck_after_secs: u64) -> Bench {
         poll_ms: 50,
         ..ExchangeSettings::new(root.clone())
     };
-    let transport = ExchangeTransport::new(settings, BROKER, None);
+    let transport =
+        ExchangeTransport::new(settings, BROKER, None).with_store(drafts.store().clone());
     Bench {
         _dir: dir,
         root,
@@ -433,4 +436,173 @@ async fn a_missing_root_is_the_server_away_and_one_root_serves_one_portdesk() {
         "{err:?}"
     );
     assert!(err.message().contains("not-mounted"), "{err:?}");
+}
+
+impl Bench {
+    /// Records `answer` (a 201) as the worker does: the unified no., and
+    /// for an amendment its `AmendmentAnswer`.
+    async fn record_done(&self, entry: &OutboxEntry, answer: &Answer) {
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        let v: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        let amendment = entry.path.ends_with("/amendments");
+        if amendment {
+            // What the worker parses the answer as.
+            serde_json::from_slice::<portdesk_api::AmendmentAnswer>(&answer.body)
+                .unwrap_or_else(|e| panic!("no AmendmentAnswer: {e}: {v}"));
+        }
+        self.drafts
+            .store()
+            .record_outcomes(
+                "x",
+                &[AttemptResult {
+                    outbox_seq: entry.seq,
+                    outcome: Outcome::Done {
+                        http_status: 201,
+                        seq_no: v["seq_no"].as_str().unwrap().to_owned(),
+                        receipt: None,
+                        answer: amendment.then(|| answer.text()),
+                    },
+                    log: vec![],
+                }],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Files one declaration and follows it to done as `seq_no`.
+    async fn delivered(&self, seq_no: &str) -> uuid::Uuid {
+        let entry = self.claimed(1).await.remove(0);
+        assert_eq!(self.send(&entry).await.status, 102);
+        self.client_takes(&entry, "0", seq_no);
+        let done = self.send(&entry).await;
+        self.record_done(&entry, &done).await;
+        entry.document_id
+    }
+}
+
+fn change(field: &str, value: &str) -> portdesk_api::FieldChange {
+    portdesk_api::FieldChange {
+        field: field.into(),
+        value: value.into(),
+    }
+}
+
+#[tokio::test]
+async fn an_amendment_travels_as_a_modification_message_of_the_filing_as_delivered() {
+    let b = bench(900).await;
+    let id = b.delivered("SEQ000000000000010").await;
+    // An edit saved but never filed stays out of the amendment.
+    let mut edited = b.drafts.get(id).await.unwrap().declaration;
+    edited.head.remarks = "仅本地修改".into();
+    b.drafts.save(id, &edited, "save").await.unwrap();
+    b.drafts
+        .amend(
+            id,
+            portdesk_api::AmendmentReason::DataEntryError,
+            vec![
+                change("head.gross_weight", "47900"),
+                change("lines.0.quantity", "26"),
+            ],
+            "毛重录错",
+        )
+        .await
+        .unwrap();
+    let entry = b.claim().await.remove(0);
+    assert!(entry.path.ends_with("/SEQ000000000000010/amendments"));
+    let name = b.name(&entry);
+
+    let first = b.send(&entry).await;
+    assert_eq!(
+        (first.status, code(&first).as_str()),
+        (102, "exchange_waiting")
+    );
+    assert_eq!(files(&b.dirs.out_box()), vec![name.clone()]);
+    let msg = portdesk_message::modification::read_modification(
+        &std::fs::read(b.dirs.out_box().join(&name)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(msg.dec_seq_no, "SEQ000000000000010");
+    assert_eq!(msg.note, "录入错误：毛重录错");
+    assert_eq!(msg.oper_type, "C");
+    let items: Vec<(&str, &str, &str)> = msg
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.field_code.as_str(),
+                i.old_value.as_str(),
+                i.new_value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            ("GrossWet", "47800", "47900"),
+            ("DecList.1.GQty", "25.5", "26")
+        ]
+    );
+
+    // Looking again writes nothing new; taken and imported: done, with the
+    // answer the worker keeps for an amendment.
+    let entry = b.record_and_reclaim(&entry, &first).await;
+    assert_eq!(b.send(&entry).await.status, 102);
+    assert_eq!(files(&b.dirs.out_box()), vec![name.clone()]);
+    b.client_takes(&entry, "0", "SEQ000000000000010");
+    let done = b.send(&entry).await;
+    let answer: portdesk_api::AmendmentAnswer = serde_json::from_slice(&done.body).unwrap();
+    assert_eq!(answer.seq_no, "SEQ000000000000010");
+    let request: portdesk_api::AmendmentRequest = serde_json::from_slice(&entry.body).unwrap();
+    assert_eq!(answer.client_seq_no, request.client_seq_no);
+    assert_eq!(answer.changes, request.changes);
+    // A one-step filing's data-entry error is recorded (no 容错).
+    assert!(!answer.no_error_recorded && answer.error_recorded);
+    b.record_done(&entry, &done).await;
+    let amendments = b.drafts.amendments(id).await.unwrap();
+    assert_eq!(amendments.len(), 1);
+    assert_eq!(amendments[0].state, "done");
+    assert_eq!(amendments[0].no_error_recorded, Some(false));
+    // The amendment is now what was delivered last, with the filing's no.
+    let last = b.drafts.store().last_delivered(id).await.unwrap().unwrap();
+    assert_eq!(
+        (last.outbox_seq, last.seq_no.as_str()),
+        (entry.seq, "SEQ000000000000010")
+    );
+    // … and what the server held before it is still the declaration.
+    let before = b
+        .drafts
+        .store()
+        .delivered_before(id, entry.seq)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(before.outbox_seq < entry.seq && before.path == "/v1/declarations");
+    assert!(files(&b.dirs.sent_box()).is_empty());
+    assert!(files(&b.dirs.in_box()).is_empty());
+}
+
+#[tokio::test]
+async fn an_amendment_the_message_cannot_carry_is_refused_by_its_field() {
+    let b = bench(900).await;
+    let id = b.delivered("SEQ000000000000011").await;
+    b.drafts
+        .amend(
+            id,
+            portdesk_api::AmendmentReason::Other,
+            vec![change("advance", "true")],
+            "",
+        )
+        .await
+        .unwrap();
+    let entry = b.claim().await.remove(0);
+    let refused = b.send(&entry).await;
+    assert_eq!(
+        (refused.status, code(&refused).as_str()),
+        (422, "exchange_unwritable")
+    );
+    let body: portdesk_api::ErrorBody = serde_json::from_slice(&refused.body).unwrap();
+    assert_eq!(body.reasons.len(), 1, "{body:?}");
+    assert_eq!(body.reasons[0].field, "advance");
+    assert!(body.message.contains("advance"), "{}", body.message);
+    assert!(files(&b.dirs.out_box()).is_empty());
 }

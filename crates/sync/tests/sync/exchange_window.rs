@@ -1,8 +1,10 @@
 //! Filing through the exchange folders against the real mock playing the
 //! Single Window client (`mock-window --exchange-dir`): many filings with
 //! the client's faults on end once each, counted from the mock's own
-//! record of the files it took; and `portdesk sync` killed with SIGKILL
-//! during folder delivery, 20 times, changes nothing of that.
+//! record of the files it took; `portdesk sync` killed with SIGKILL
+//! during folder delivery, 20 times, changes nothing of that; and an
+//! amendment through the folders is applied by the mock once, or refused
+//! here by the field the modification message cannot carry.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -10,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use portdesk_api::{AmendmentReason, FieldChange};
 use portdesk_message::exchange::{outgoing_file_name, ExchangeDirs};
 use portdesk_store::EntryState;
 use portdesk_sync::exchange::{self, Archive, ExchangeSettings, Folders};
@@ -315,5 +318,150 @@ async fn sigkill_during_folder_delivery_neither_loses_nor_doubles_a_filing() {
     eprintln!(
         "{} filings, {cut} of {KILLS} kills during delivery",
         entries.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amendment_through_the_folders_is_applied_by_the_mock_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("exchange");
+    let root_s = root.to_str().unwrap().to_owned();
+    let mock = Mock::start(&[
+        "--exchange-dir",
+        &root_s,
+        "--exchange-poll-ms",
+        "20",
+        "--review-pace-ms",
+        "20",
+    ]);
+    let drafts = open_drafts(&dir.path().join("data")).await;
+    let csn = create_and_file(&drafts, 1).await.remove(0);
+    let store = drafts.store().clone();
+    let id = store.find_by_client_seq_no(&csn).await.unwrap().unwrap();
+    let account = Account::new(&mock.base, BROKER, OPERATOR);
+    let creds = Arc::new(MemoryStore::new());
+    creds
+        .set(&account, SecretKind::Password, &Secret::new(PASSWORD))
+        .unwrap();
+    let settings = ExchangeSettings {
+        stuck_after_secs: 15,
+        poll_ms: 50,
+        ..ExchangeSettings::new(root.clone())
+    };
+    exchange::set_settings(&store, &account, Some(&settings))
+        .await
+        .unwrap();
+    let session = Session::new(store.clone(), account, creds, Duration::from_secs(20));
+    let transport = exchange::account_transport(&session).await.unwrap();
+    let config = SyncConfig {
+        receipt_poll: Duration::from_millis(100),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_secs(1),
+        ..SyncConfig::default()
+    };
+    let mut worker = Worker::with_transport(session, transport, config);
+    // Filed through the folders and followed to its final receipt.
+    let summary = worker
+        .run_until_idle(Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.counts.done, summary.awaiting_receipts),
+        (1, 0),
+        "{summary:?}"
+    );
+    let seq_no = store.last_delivered(id).await.unwrap().unwrap().seq_no;
+
+    // A head field and a line field amended: one modification message.
+    let change = |field: &str, value: &str| FieldChange {
+        field: field.into(),
+        value: value.into(),
+    };
+    drafts
+        .amend(
+            id,
+            AmendmentReason::DataEntryError,
+            vec![
+                change("head.gross_weight", "47900"),
+                change("lines.0.quantity", "26"),
+            ],
+            "毛重录错",
+        )
+        .await
+        .unwrap();
+    let summary = worker
+        .run_until_idle(Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(summary.counts.pending(), 0, "{summary:?}");
+    let amendments = drafts.amendments(id).await.unwrap();
+    assert_eq!(amendments.len(), 1);
+    assert_eq!(amendments[0].state, "done");
+    // A one-step filing: recorded as a declaration error, as the mock says.
+    assert_eq!(amendments[0].no_error_recorded, Some(false));
+
+    // The mock applied it, once: the filing read over HTTP.
+    let http = reqwest::Client::new();
+    let token = mock.token(&http).await;
+    let r = http
+        .get(format!("{}/v1/declarations/{seq_no}", mock.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let filing: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(filing["declaration"]["head"]["gross_weight"], "47900");
+    assert_eq!(filing["declaration"]["lines"][0]["quantity"], "26");
+    let recorded = filing["amendments"].as_array().unwrap();
+    assert_eq!(recorded.len(), 1, "{filing}");
+    assert_eq!(recorded[0]["reason"], "data_entry_error");
+    assert_eq!(recorded[0]["error_recorded"], true);
+    assert_eq!(
+        recorded[0]["changes"],
+        serde_json::json!([
+            {"field": "head.gross_weight", "value": "47900"},
+            {"field": "lines.0.quantity", "value": "26"},
+        ])
+    );
+    let entries = store.outbox_entries().await.unwrap();
+    let amendment = entries
+        .iter()
+        .find(|e| e.path.ends_with("/amendments"))
+        .unwrap();
+    let name = outgoing_file_name(&amendment.client_seq_no, amendment.seq);
+    assert_eq!(taken(&mock).get(&name).copied(), Some(1), "{name} taken");
+    let dirs = ExchangeDirs::new(root.clone());
+    assert!(file_names(&dirs.sent_box()).is_empty());
+    let f = Folders::new(&root);
+    assert!(file_names(&f.archive_dir(Archive::Imported)).contains(&name));
+
+    // A change the message cannot carry fails here, by its field, and
+    // nothing reaches the client.
+    drafts
+        .amend(
+            id,
+            AmendmentReason::Other,
+            vec![change("advance", "true")],
+            "",
+        )
+        .await
+        .unwrap();
+    let summary = worker
+        .run_until_idle(Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(summary.counts.failed, 1, "{summary:?}");
+    let amendments = store.amendments_for(id).await.unwrap();
+    assert_eq!(amendments[1].state, EntryState::Failed);
+    let failure: serde_json::Value =
+        serde_json::from_str(amendments[1].failure.as_deref().unwrap_or("{}")).unwrap();
+    assert_eq!(failure["code"], exchange::UNWRITABLE, "{failure}");
+    assert_eq!(failure["reasons"][0]["field"], "advance", "{failure}");
+    assert!(file_names(&dirs.out_box()).is_empty());
+    assert_eq!(
+        taken(&mock).len(),
+        2,
+        "the declaration and the one amendment"
     );
 }
