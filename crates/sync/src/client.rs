@@ -526,12 +526,17 @@ pub enum Verdict {
     Failed(ErrorBody),
 }
 
+/// The failure code of an entry the exchange folders cannot carry when the
+/// account has no server (`exchange::ExchangeTransport`).
+pub const EXCHANGE_UNSUPPORTED: &str = "exchange_unsupported";
+
 /// Classifies an answer to a write.
 ///
 /// Retryable: 408 (timeout), 409 (`idempotency_key_in_flight`: the first
 /// attempt is still running), 425, 429 (with `Retry-After`), every 5xx.
 /// 401 → re-login. Any other 4xx (validation, `idempotency_key_reused`,
 /// `invalid_body` …) is permanent: sending the same bytes again cannot help.
+/// So is [`EXCHANGE_UNSUPPORTED`].
 pub fn classify(answer: &Answer) -> Verdict {
     let s = answer.status;
     if (200..300).contains(&s) {
@@ -542,6 +547,13 @@ pub fn classify(answer: &Answer) -> Verdict {
         .as_ref()
         .map(|b| b.code.clone())
         .unwrap_or_else(|| format!("http_{s}"));
+    // The exchange folders of an account without a server cannot carry
+    // this entry (a certificate-of-origin application …): no server will
+    // ever come for that account, so it fails now rather than wait; the
+    // clerk's retry sends it again.
+    if code == EXCHANGE_UNSUPPORTED {
+        return Verdict::Failed(body.unwrap_or_else(|| ErrorBody::new(&code, format!("HTTP {s}"))));
+    }
     match s {
         // Only the exchange transport answers 102 (HTTP never hands a
         // final 1xx to the client).

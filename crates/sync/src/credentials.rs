@@ -17,9 +17,16 @@ use crate::SyncError;
 
 /// Who talks to which server: server URL + enterprise customs code +
 /// operator. Not secret.
+///
+/// An empty `server` is an exchange-only account (仅交换目录): it files
+/// through the Single Window client's exchange folders and has no HTTP
+/// server, so no password, token or keyring entry. Its key
+/// `|customs_code|operator` cannot meet an HTTP account's, whose key starts
+/// with the URL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Account {
-    /// Base URL, without a trailing slash, e.g. `http://127.0.0.1:8421`.
+    /// Base URL, without a trailing slash, e.g. `http://127.0.0.1:8421`;
+    /// empty for an exchange-only account.
     pub server: String,
     /// Enterprise customs code (海关编码), e.g. `2102961234`.
     pub customs_code: String,
@@ -34,6 +41,16 @@ impl Account {
             customs_code: customs_code.to_owned(),
             operator: operator.to_owned(),
         }
+    }
+
+    /// An account with no server that files through the exchange folders only.
+    pub fn exchange_only(customs_code: &str, operator: &str) -> Self {
+        Account::new("", customs_code, operator)
+    }
+
+    /// Whether the account has an HTTP server (else it is exchange-only).
+    pub fn has_server(&self) -> bool {
+        !self.server.trim().is_empty()
     }
 
     /// `server|customs_code|operator`: the keyring user name and the key of
@@ -188,6 +205,17 @@ mod tests {
         store.delete(&a, SecretKind::Password).unwrap();
         store.delete(&a, SecretKind::Password).unwrap();
         assert_eq!(store.get(&a, SecretKind::Password).unwrap(), None);
+    }
+
+    #[test]
+    fn exchange_only_accounts_have_no_server_and_their_own_keys() {
+        let x = Account::exchange_only("2102961234", "op01");
+        let h = Account::new("http://x", "2102961234", "op01");
+        assert!(!x.has_server());
+        assert!(h.has_server());
+        assert_eq!(x.key(), "|2102961234|op01");
+        assert_ne!(x.key(), h.key());
+        assert_ne!(x.enterprise_key(), h.enterprise_key());
     }
 
     #[test]

@@ -39,6 +39,11 @@ pub enum SyncError {
     /// client's (no `Dec/OutBox`, `Dec/InBox`); or the settings are unreadable.
     #[error("{0}")]
     NotExchangeRoot(String),
+    /// The account files through the exchange folders only and has no
+    /// HTTP server for this (certificates, guarantees, reference data, duty
+    /// payment, login). zh: 此账户仅通过单一窗口客户端交换目录申报，没有配置服务器。
+    #[error("{0}")]
+    NoServer(String),
     /// `run_until_idle` gave up.
     #[error("not idle after {0:?}")]
     Timeout(std::time::Duration),
@@ -59,9 +64,19 @@ pub const ERROR_CODES: &[&str] = &[
     "worker_busy",
     "lease_error",
     "not_exchange_root",
+    "no_server",
 ];
 
 impl SyncError {
+    /// `no_server` for `what` (e.g. "certificates of origin"), in Chinese
+    /// and English.
+    pub fn no_server(what_zh: &str, what_en: &str) -> Self {
+        SyncError::NoServer(format!(
+            "此账户仅通过交换目录申报，没有配置服务器，无法{what_zh} / \
+             this account files through the exchange folders only: {what_en} needs a server"
+        ))
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             SyncError::KeyringUnavailable(_) => "keyring_unavailable",
@@ -75,6 +90,7 @@ impl SyncError {
             SyncError::WorkerBusy(_) => "worker_busy",
             SyncError::Lease(_) => "lease_error",
             SyncError::NotExchangeRoot(_) => "not_exchange_root",
+            SyncError::NoServer(_) => "no_server",
             SyncError::Store(e) => e.code(),
         }
     }

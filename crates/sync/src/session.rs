@@ -8,6 +8,10 @@
 //! not answer is `offline`. The worker, certificates, reference data and
 //! duty payment all go through a `Session`, and clones share one token, so
 //! the app's features and its worker log in again once, not each on its own.
+//!
+//! An exchange-only account (no server, [`Account::has_server`]) has no
+//! token: the session never touches the keyring for it, and a request that
+//! needs one is refused with `no_server` before any network call.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -75,8 +79,23 @@ impl Session {
         self.token.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The token in memory, else the keyring's; no network.
+    /// `no_server` for an exchange-only account: nothing to log in to.
+    fn need_server(&self) -> Result<(), SyncError> {
+        if self.account.has_server() {
+            return Ok(());
+        }
+        Err(SyncError::no_server(
+            "登录或访问服务器",
+            "logging in or reaching the Single Window's server",
+        ))
+    }
+
+    /// The token in memory, else the keyring's; no network. `None` for an
+    /// exchange-only account, without asking the keyring.
     pub fn stored_token(&self) -> Result<Option<Secret>, SyncError> {
+        if !self.account.has_server() {
+            return Ok(None);
+        }
         if let Some(t) = self.cell().clone() {
             return Ok(Some(t));
         }
@@ -90,6 +109,7 @@ impl Session {
     /// A token to send: [`Session::stored_token`], else a fresh login with
     /// the stored password (`not_logged_in` when there is none).
     pub async fn token(&self) -> Result<Secret, SyncError> {
+        self.need_server()?;
         match self.stored_token()? {
             Some(t) => Ok(t),
             None => self.log_in_again().await,
@@ -99,6 +119,7 @@ impl Session {
     /// Logs in now with the stored password and keeps the token (memory and
     /// keyring; a keyring that will not take it leaves it in memory).
     pub async fn log_in_again(&self) -> Result<Secret, SyncError> {
+        self.need_server()?;
         let password = self
             .creds
             .get(&self.account, SecretKind::Password)?
@@ -120,6 +141,9 @@ impl Session {
     /// the next [`Session::token`] logs in again.
     pub fn forget_token(&self) {
         *self.cell() = None;
+        if !self.account.has_server() {
+            return;
+        }
         self.creds.delete(&self.account, SecretKind::Token).ok();
     }
 

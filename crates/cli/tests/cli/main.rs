@@ -5,7 +5,6 @@
 mod commands;
 mod common;
 mod convert;
-mod copy;
 mod exchange;
 mod limits;
 mod messages;

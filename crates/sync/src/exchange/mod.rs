@@ -153,15 +153,25 @@ pub async fn set_settings(
 
 /// The transport `session`'s account is configured with: the exchange
 /// folders beside the HTTP server when it has exchange settings, else the
-/// HTTP server alone. The one place the choice is made (app and CLI).
+/// HTTP server alone; an account without a server has the folders alone
+/// (`no_server` when it has none configured). The one place the choice is
+/// made (app and CLI).
 pub async fn account_transport(session: &Session) -> Result<Arc<dyn Transport>, SyncError> {
-    let http = session.client().clone();
-    Ok(match settings(session.store(), session.account()).await? {
-        Some(s) => Arc::new(
-            ExchangeTransport::new(s, &session.account().customs_code, Some(http))
+    let account = session.account();
+    let http = account.has_server().then(|| session.client().clone());
+    Ok(match (settings(session.store(), account).await?, http) {
+        (Some(s), http) => Arc::new(
+            ExchangeTransport::new(s, &account.customs_code, http)
                 .with_store(session.store().clone()),
         ),
-        None => Arc::new(http),
+        (None, Some(http)) => Arc::new(http),
+        (None, None) => {
+            return Err(SyncError::NoServer(
+                "此账户既没有服务器也没有交换目录，无法申报 / \
+                 this account has neither a server nor an exchange folder to file through"
+                    .to_owned(),
+            ))
+        }
     })
 }
 

@@ -17,7 +17,7 @@ use crate::SyncError;
 impl Worker {
     /// Sends one batch of due entries; returns how many were sent.
     pub(super) async fn send_due(&mut self) -> Result<usize, SyncError> {
-        let Some(token) = self.token.clone() else {
+        let Some(token) = self.bearer() else {
             return Ok(0);
         };
         let entries = self

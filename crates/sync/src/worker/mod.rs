@@ -25,6 +25,13 @@
 //! - any other 4xx: permanent, the entry fails with the server's reasons and
 //!   the rest of the queue goes on.
 //!
+//! An exchange-only account (no server): nothing logs in and no token is
+//! asked for; declarations and completes go through the folders, receipts
+//! come from them, and online means the folders are there. Reading changed
+//! filings back and fetching certificates need a server: they are skipped
+//! (kept for when one is configured) and `run_until_idle` does not wait
+//! for them.
+//!
 //! Conflict checks: an `M` receipt notes in the database, with the receipt,
 //! that its filing must be read back (`conflict_checks`). The worker reads
 //! due checks after each pull and drops one only once the versions were
@@ -241,25 +248,27 @@ impl Worker {
             let counts = self.session.store().outbox_counts().await?;
             if counts.pending() == 0 {
                 // Everything delivered: only receipts (and reading back
-                // filings they said changed) are missing, if any.
+                // filings they said changed) are missing, if any. Without
+                // a server nothing is read back or fetched: not waited for.
                 let awaiting = self
                     .session
                     .store()
                     .filings_awaiting_receipts(FINAL_RECEIPT_CODES)
                     .await?;
                 if awaiting == 0
-                    && self
-                        .session
-                        .store()
-                        .next_conflict_check_at()
-                        .await?
-                        .is_none()
-                    && self
-                        .session
-                        .store()
-                        .origins_awaiting_certificate()
-                        .await?
-                        .is_empty()
+                    && (!self.has_server()
+                        || (self
+                            .session
+                            .store()
+                            .next_conflict_check_at()
+                            .await?
+                            .is_none()
+                            && self
+                                .session
+                                .store()
+                                .origins_awaiting_certificate()
+                                .await?
+                                .is_empty()))
                 {
                     return self.summary().await;
                 }
@@ -287,7 +296,7 @@ impl Worker {
     pub async fn pull_now(&mut self) -> Result<(), SyncError> {
         let result = async {
             self.start().await?;
-            if self.token.is_none() {
+            if self.needs_login() {
                 self.login().await?;
             }
             self.pull_receipts().await?;
@@ -367,9 +376,32 @@ impl Worker {
             tracing::info!(checks, "changed filings still to be read back");
         }
         if self.token.is_none() {
+            // None without a keyring look for an exchange-only account.
             self.token = self.session.stored_token()?;
         }
         Ok(())
+    }
+
+    /// Whether the account has an HTTP server (else it files through the
+    /// exchange folders only; see the module docs).
+    fn has_server(&self) -> bool {
+        self.session.account().has_server()
+    }
+
+    /// Whether a login must come before sending: never without a server.
+    fn needs_login(&self) -> bool {
+        self.has_server() && self.token.is_none()
+    }
+
+    /// What the transport is handed with each call: the token; for an
+    /// exchange-only account an empty one, which the folders never read.
+    /// `None`: not logged in yet.
+    fn bearer(&self) -> Option<Secret> {
+        if self.has_server() {
+            self.token.clone()
+        } else {
+            Some(Secret::new(""))
+        }
     }
 
     /// One turn: send what is due, pull receipts when it is time. Returns
@@ -378,7 +410,7 @@ impl Worker {
         if !self.online {
             return self.probe().await;
         }
-        if self.token.is_none() {
+        if self.needs_login() {
             match self.login().await {
                 Ok(()) => {}
                 Err(SyncError::Offline(reason)) => return Ok(self.go_offline(reason)),
@@ -406,10 +438,14 @@ impl Worker {
             .last_pull
             .map(|t| self.config.receipt_poll.saturating_sub(t.elapsed()))
             .unwrap_or_default();
-        let next_due = match (
-            self.session.store().next_due_at().await?,
-            self.session.store().next_conflict_check_at().await?,
-        ) {
+        // Without a server read-backs are not run, so a due one must not
+        // shorten the sleep (it would spin).
+        let next_check = if self.has_server() {
+            self.session.store().next_conflict_check_at().await?
+        } else {
+            None
+        };
+        let next_due = match (self.session.store().next_due_at().await?, next_check) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
@@ -446,7 +482,7 @@ impl Worker {
 
     /// While offline: one cheap request; back online on any HTTP answer.
     async fn probe(&mut self) -> Result<Duration, SyncError> {
-        let token = self.token.clone().unwrap_or_else(|| Secret::new(""));
+        let token = self.bearer().unwrap_or_else(|| Secret::new(""));
         let since = self
             .session
             .store()

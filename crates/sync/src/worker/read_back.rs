@@ -42,6 +42,11 @@ impl Worker {
     /// that fails is rescheduled in the database, with backoff when it was
     /// the server's fault, never guessed.
     pub(super) async fn run_conflict_checks(&mut self) -> Result<(), SyncError> {
+        if !self.has_server() {
+            // The folders cannot read a filing back: the checks stay noted,
+            // neither failed nor retried here, for an account with a server.
+            return Ok(());
+        }
         for check in self.session.store().due_conflict_checks(Utc::now()).await? {
             if !self.online || self.token.is_none() {
                 // Offline or logged out meanwhile: the rest stay due.

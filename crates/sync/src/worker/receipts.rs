@@ -18,7 +18,7 @@ impl Worker {
         self.last_pull = Some(Instant::now());
         let key = self.session.account().enterprise_key();
         loop {
-            let Some(token) = self.token.clone() else {
+            let Some(token) = self.bearer() else {
                 return Ok(());
             };
             let since = self.session.store().receipt_cursor(&key).await?;
@@ -108,6 +108,10 @@ impl Worker {
     /// no editor needs to be open for that. A fetch that fails is tried
     /// again next turn (the receipt that asks for it stays stored).
     pub(super) async fn fetch_approved_certificates(&mut self) -> Result<(), SyncError> {
+        if !self.has_server() {
+            // Certificates travel only over HTTP: nothing to fetch from.
+            return Ok(());
+        }
         for id in self.session.store().origins_awaiting_certificate().await? {
             let Some(token) = self.token.clone().filter(|_| self.online) else {
                 return Ok(());

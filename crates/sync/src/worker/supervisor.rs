@@ -161,6 +161,7 @@ fn needs_the_clerk(e: &SyncError) -> bool {
             | SyncError::Keyring(_)
             | SyncError::InsecureServer(_)
             | SyncError::WorkerBusy(_)
+            | SyncError::NoServer(_)
     )
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod crash;
 mod exactly_once;
 mod exchange;
+mod exchange_only;
 mod exchange_window;
 mod faults;
 mod flows;
