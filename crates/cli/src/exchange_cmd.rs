@@ -2,18 +2,24 @@
 //! Single Window client's exchange folders (报文交换目录) instead of the
 //! HTTP API — and `portdesk exchange retry SEQ`, the clerk's retry of a
 //! failed outbox entry (a file the client left untaken).
+//!
+//! `exchange set ROOT --customs-code C --operator O` with no server sets
+//! up an exchange-only account (仅交换目录): no login, no password, nothing
+//! in the keyring; it is remembered, so `portdesk sync` files as it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use portdesk_domain::limits::DOCUMENT_FILE;
 use portdesk_drafts::files::read_text_limited;
 use portdesk_message::Declarant;
 use portdesk_sync::exchange::{self, ExchangeSettings};
+use portdesk_sync::MemoryStore;
 
 use crate::sync_cmd::{account_of, fail};
-use crate::{open_drafts, OptAccountArgs};
+use crate::{open_workspace_with, OptAccountArgs};
 
 #[derive(clap::Args)]
 pub struct ExchangeArgs {
@@ -25,6 +31,8 @@ pub struct ExchangeArgs {
 enum ExchangeCommand {
     /// File the account's declarations through the folders under ROOT
     /// (the folder holding `Dec/OutBox`, `SentBox`, `FailBox`, `InBox`).
+    /// With --customs-code and --operator and no --server: an account
+    /// with no server, remembered for `sync` (no login, no password).
     Set {
         root: PathBuf,
         /// The message's declarant fields (CopCode, InputerName,
@@ -56,8 +64,10 @@ enum ExchangeCommand {
 }
 
 pub async fn run(data_dir: Option<PathBuf>, args: ExchangeArgs) -> anyhow::Result<ExitCode> {
-    let drafts = open_drafts(data_dir).await?;
-    let store = drafts.store();
+    // No command here reads a secret: an empty memory store, so the
+    // keyring is never asked (an exchange-only account has none).
+    let workspace = open_workspace_with(data_dir, Arc::new(MemoryStore::new())).await?;
+    let store = workspace.drafts.store();
     match args.command {
         ExchangeCommand::Set {
             root,
@@ -84,9 +94,17 @@ pub async fn run(data_dir: Option<PathBuf>, args: ExchangeArgs) -> anyhow::Resul
                 ..ExchangeSettings::new(root)
             };
             settings.check_root().map_err(fail)?;
-            exchange::set_settings(store, &account, Some(&settings))
-                .await
-                .map_err(fail)?;
+            if account.has_server() {
+                exchange::set_settings(store, &account, Some(&settings))
+                    .await
+                    .map_err(fail)?;
+            } else {
+                workspace
+                    .sync
+                    .sign_in_exchange(&account.customs_code, &account.operator, settings.clone())
+                    .await
+                    .map_err(fail)?;
+            }
             eprintln!(
                 "declarations of {} now go through {}",
                 account.key(),
@@ -101,6 +119,13 @@ pub async fn run(data_dir: Option<PathBuf>, args: ExchangeArgs) -> anyhow::Resul
         }
         ExchangeCommand::Clear { account } => {
             let account = account_of(store, account).await?;
+            if !account.has_server() {
+                anyhow::bail!(
+                    "[no_server] {} has no server and files only through the exchange folders: \
+                     `portdesk logout` and `portdesk login` to a server instead",
+                    account.key()
+                );
+            }
             exchange::set_settings(store, &account, None)
                 .await
                 .map_err(fail)?;

@@ -197,17 +197,24 @@ async fn print_rejections(store: &portdesk_store::Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The account named by all three flags, or the one last logged in.
+/// The account named by the flags, or the one last logged in (or set up
+/// by `exchange set`). `--customs-code` and `--operator` without
+/// `--server` (or with an empty one) name an exchange-only account.
 pub async fn account_of(
     store: &portdesk_store::Store,
     args: OptAccountArgs,
 ) -> anyhow::Result<Account> {
-    Ok(match (args.server, args.customs_code, args.operator) {
+    let server = args.server.filter(|s| !s.trim().is_empty());
+    Ok(match (server, args.customs_code, args.operator) {
         (Some(s), Some(c), Some(o)) => Account::new(&s, &c, &o),
+        (None, Some(c), Some(o)) => Account::exchange_only(&c, &o),
         (None, None, None) => remembered_account(store).await.map_err(fail)?.context(
-            "not logged in: run `portdesk login` or pass --server, --customs-code, --operator",
+            "not logged in: run `portdesk login`, or `portdesk exchange set ROOT --customs-code C \
+             --operator O`, or pass --customs-code and --operator (and --server)",
         )?,
-        _ => anyhow::bail!("pass all of --server, --customs-code, --operator, or none"),
+        _ => anyhow::bail!(
+            "pass --customs-code and --operator (with --server for an account with a server), or none"
+        ),
     })
 }
 
@@ -224,7 +231,8 @@ pub async fn sync(
     let workspace = open_workspace_with(data_dir, creds.clone()).await?;
     let store = workspace.drafts.store().clone();
     let account = account_of(&store, args).await?;
-    if memory {
+    // An exchange-only account has no password to bring.
+    if memory && account.has_server() {
         // Nothing persists in memory: the password comes with every run.
         let pw = read_password(false)?
             .with_context(|| format!("--credentials memory needs ${PASSWORD_ENV}"))?;
@@ -276,10 +284,13 @@ pub async fn sync(
     println!("receipts\t{}", receipts.join("\t"));
     println!("awaiting receipts\t{}", s.awaiting_receipts);
     print_rejections(&store).await?;
-    // The issuer keys, so `portdesk verify` works offline afterwards.
-    match workspace.cache_issuer_keys(&session).await {
-        Ok(n) => println!("issuer keys\t{n}"),
-        Err(e) => eprintln!("portdesk: issuer keys not refreshed: [{}] {e}", e.code()),
+    // The issuer keys, so `portdesk verify` works offline afterwards
+    // (there is no one to ask without a server).
+    if session.account().has_server() {
+        match workspace.cache_issuer_keys(&session).await {
+            Ok(n) => println!("issuer keys\t{n}"),
+            Err(e) => eprintln!("portdesk: issuer keys not refreshed: [{}] {e}", e.code()),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

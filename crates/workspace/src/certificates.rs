@@ -152,6 +152,10 @@ impl Workspace {
     /// certificate once approved, and then caches the issuer's keys so the
     /// verify screen works offline for it.
     pub async fn refresh_origin(&self, id: Uuid) -> Result<OriginRefresh, ApiError> {
+        self.sync.require_server(
+            "查询原产地证书审核结果",
+            "asking what review decided of a certificate of origin",
+        )?;
         let session = self.sync.session()?;
         let store = self.origins.store();
         let refreshed = session
@@ -190,6 +194,12 @@ impl Workspace {
         &self,
         session: &portdesk_sync::Session,
     ) -> Result<usize, portdesk_sync::SyncError> {
+        if !session.account().has_server() {
+            return Err(portdesk_sync::SyncError::no_server(
+                "获取签发机构公钥",
+                "fetching the issuer's keys",
+            ));
+        }
         let cache = self.data_dir.join(KEY_CACHE_FILE);
         sync_origin::fetch_published_keys(session.client(), session.store(), &cache).await
     }

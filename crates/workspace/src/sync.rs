@@ -10,6 +10,11 @@
 //! The app keeps working offline: with no account, a locked keyring or an
 //! unreachable server, drafts are saved and filed into the outbox as usual;
 //! the worker delivers them when it can.
+//!
+//! An exchange-only account (仅交换目录, no server) is set up with
+//! [`SyncService::start_exchange_account`]: no password, no token, the
+//! keyring never used; its worker files through the folders, and what needs
+//! a server is refused with `no_server` ([`SyncService::require_server`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,9 +64,14 @@ pub enum OnlineState {
 /// The account as the UI sees it: no secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AccountView {
+    /// Empty for an exchange-only account.
     pub server: String,
     pub customs_code: String,
     pub operator: String,
+    /// No server: files through the exchange folders only (仅交换目录);
+    /// certificates, guarantees, reference data and duty payment are
+    /// unavailable.
+    pub exchange_only: bool,
 }
 
 impl From<&Account> for AccountView {
@@ -70,6 +80,7 @@ impl From<&Account> for AccountView {
             server: a.server.clone(),
             customs_code: a.customs_code.clone(),
             operator: a.operator.clone(),
+            exchange_only: !a.has_server(),
         }
     }
 }
@@ -325,6 +336,16 @@ impl SyncService {
         self.lock().last_error.clone()
     }
 
+    /// `no_server` when the signed-in account files through the exchange
+    /// folders only and `what` (zh, en) needs a server. Signed out is fine:
+    /// what is filed waits in the outbox for an account.
+    pub fn require_server(&self, what_zh: &str, what_en: &str) -> Result<(), SyncError> {
+        match self.account() {
+            Some(a) if !a.has_server() => Err(SyncError::no_server(what_zh, what_en)),
+            _ => Ok(()),
+        }
+    }
+
     /// A bearer token of the logged-in account (see [`Session::token`]).
     pub async fn token(&self) -> Result<Secret, SyncError> {
         self.session()?.token().await
@@ -379,8 +400,17 @@ impl SyncService {
         settings: Option<ExchangeSettings>,
     ) -> Result<(), SyncError> {
         let session = self.session()?;
-        if let Some(s) = &settings {
-            s.check_root()?;
+        match &settings {
+            Some(s) => s.check_root()?,
+            None if !session.account().has_server() => {
+                return Err(SyncError::NoServer(
+                    "此账户没有服务器，只能通过交换目录申报；请退出后改用服务器登录 / \
+                     this account has no server and files only through the exchange \
+                     folders; sign out and log in to a server instead"
+                        .to_owned(),
+                ))
+            }
+            None => {}
         }
         portdesk_sync::exchange::set_settings(&self.store, session.account(), settings.as_ref())
             .await?;
@@ -416,6 +446,11 @@ impl SyncService {
         };
         let session = self.session_for(account.clone());
         self.lock().session = Some(session.clone());
+        if !account.has_server() {
+            // Exchange-only: no secret to read; the folders are the server.
+            self.start_worker(session);
+            return;
+        }
         match self.creds.get(&account, SecretKind::Password) {
             Ok(Some(_)) => self.start_worker(session),
             Ok(None) => {
@@ -457,6 +492,47 @@ impl SyncService {
         Ok(session)
     }
 
+    /// Sets up an exchange-only account (customs code, operator, the
+    /// folders of `settings`) and starts its worker: no password, no
+    /// token, nothing in the keyring. See [`SyncService::sign_in_exchange`].
+    pub async fn start_exchange_account(
+        &self,
+        customs_code: &str,
+        operator: &str,
+        settings: ExchangeSettings,
+    ) -> Result<(), SyncError> {
+        let session = self
+            .sign_in_exchange(customs_code, operator, settings)
+            .await?;
+        self.start_worker(session);
+        Ok(())
+    }
+
+    /// [`SyncService::start_exchange_account`] without starting the worker
+    /// (the CLI): checks the root holds the client's `Dec` folders, stores
+    /// the settings, remembers the account and signs it in here. Returns
+    /// the session.
+    pub async fn sign_in_exchange(
+        &self,
+        customs_code: &str,
+        operator: &str,
+        settings: ExchangeSettings,
+    ) -> Result<Session, SyncError> {
+        let account = Account::exchange_only(customs_code.trim(), operator.trim());
+        settings.check_root()?;
+        portdesk_sync::exchange::set_settings(&self.store, &account, Some(&settings)).await?;
+        // Another account may be running: stop it first.
+        self.stop_worker();
+        remember_account(&self.store, Some(&account)).await?;
+        let session = self.session_for(account);
+        {
+            let mut inner = self.lock();
+            inner.session = Some(session.clone());
+            inner.last_error = None;
+        }
+        Ok(session)
+    }
+
     /// Stops the worker and deletes the secrets. When the keyring refuses,
     /// the account stays so the clerk can try again: a secret is never left
     /// behind silently.
@@ -478,8 +554,11 @@ impl SyncService {
                 None => return Ok(None),
             },
         };
-        self.creds.delete(&account, SecretKind::Password)?;
-        self.creds.delete(&account, SecretKind::Token)?;
+        if account.has_server() {
+            // An exchange-only account has no secret (and no keyring use).
+            self.creds.delete(&account, SecretKind::Password)?;
+            self.creds.delete(&account, SecretKind::Token)?;
+        }
         remember_account(&self.store, None).await?;
         {
             let mut inner = self.lock();
@@ -638,6 +717,72 @@ mod tests {
         // No worker ran, so nothing was emitted; kick is harmless.
         service.kick();
         assert!(seen.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_exchange_only_account_is_set_up_restored_and_signed_out_without_the_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let root = dir.path().join("exchange");
+        for d in ["OutBox", "SentBox", "FailBox", "InBox"] {
+            std::fs::create_dir_all(root.join("Dec").join(d)).unwrap();
+        }
+        // Every keyring call fails: any use would show as an error here.
+        let service = SyncService::new(
+            store.clone(),
+            Arc::new(LockedKeyring),
+            DEFAULT_SERVER_URL.into(),
+        );
+        let wrong = ExchangeSettings::new(dir.path().join("not-the-client"));
+        let e = service
+            .sign_in_exchange("2102980567", "op01", wrong)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "not_exchange_root");
+        assert_eq!(service.account(), None);
+
+        service
+            .sign_in_exchange(" 2102980567", "op01 ", ExchangeSettings::new(root.clone()))
+            .await
+            .unwrap();
+        let account = Account::exchange_only("2102980567", "op01");
+        assert_eq!(service.account(), Some(account.clone()));
+        assert_eq!(
+            remembered_account(&store).await.unwrap(),
+            Some(account.clone())
+        );
+        assert!(AccountView::from(&account).exchange_only);
+        assert_eq!(
+            service.exchange_settings().await.unwrap().map(|s| s.root),
+            Some(root)
+        );
+        // What needs a server says so, before any network or keyring.
+        let no_server = |e: SyncError| e.code();
+        assert_eq!(
+            service
+                .require_server("缴纳税费", "paying duties")
+                .map_err(no_server),
+            Err("no_server")
+        );
+        assert_eq!(service.token().await.map_err(no_server), Err("no_server"));
+        assert_eq!(
+            service.set_exchange_settings(None).await.map_err(no_server),
+            Err("no_server")
+        );
+
+        // The next start restores it and starts its worker, no keyring asked.
+        let again = SyncService::new(
+            store.clone(),
+            Arc::new(LockedKeyring),
+            DEFAULT_SERVER_URL.into(),
+        );
+        again.restore().await;
+        assert_eq!(again.account(), Some(account));
+        assert_eq!(again.last_error(), None);
+        assert_eq!(again.online_state(), OnlineState::Online);
+        again.logout().await.unwrap();
+        assert_eq!(again.account(), None);
+        assert_eq!(remembered_account(&store).await.unwrap(), None);
     }
 
     #[tokio::test]

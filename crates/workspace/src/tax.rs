@@ -12,6 +12,10 @@ impl Workspace {
     /// Fetches and caches the reference data (logging in again once if the
     /// token is refused). Offline: `offline`, and the cache stays as it was.
     pub async fn refresh_reference(&self) -> Result<Refreshed, ApiError> {
+        self.sync.require_server(
+            "更新担保、企业信息与港口费用",
+            "refreshing guarantees and reference data",
+        )?;
         let session = self.sync.session()?;
         let store = self.drafts.store();
         Ok(session
@@ -28,6 +32,7 @@ impl Workspace {
     /// `None` when there is nothing to pay.
     pub async fn pay_duties(&self, id: Uuid) -> Result<Option<DutyStatus>, ApiError> {
         self.drafts.tax_choice(id).await?;
+        self.sync.require_server("缴纳税费", "paying duties")?;
         let session = self.sync.session()?;
         let store = self.drafts.store();
         Ok(session
