@@ -242,6 +242,62 @@ fn login_names_the_field_to_fix() {
 }
 
 #[test]
+fn an_account_with_no_server_starts_from_its_exchange_folder_and_refuses_what_needs_one() {
+    let h = harness();
+    let root = h.data.path().join("exchange");
+    let settings = |root: &std::path::Path| {
+        json!({"root": root.to_str().unwrap(), "cop_code": "", "cop_name": "",
+            "inputer_name": "张三", "declare_name": "", "typist_no": "", "ic_code": "",
+            "stuck_after_minutes": 15})
+    };
+    let args = |code: &str, root: &std::path::Path| json!({"customsCode": code, "operator": "op01", "settings": settings(root)});
+    let err = h
+        .call("start_exchange_account", args("21029", &root))
+        .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("invalid_input"), Some("customs_code")),
+        "{err}"
+    );
+    // Not the client's folder (yet): refused, pointing at the folder field.
+    let err = h
+        .call("start_exchange_account", args("2102980567", &root))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_exchange_root", "{err}");
+    assert_eq!(err["field"], "root", "{err}");
+    assert_eq!(
+        h.call("sync_status", json!({})).unwrap()["account"],
+        Value::Null
+    );
+
+    for d in ["OutBox", "SentBox", "FailBox", "InBox"] {
+        std::fs::create_dir_all(root.join("Dec").join(d)).unwrap();
+    }
+    let status = h
+        .call("start_exchange_account", args("2102980567", &root))
+        .unwrap();
+    assert_eq!(
+        status["account"],
+        json!({"server": "", "customs_code": "2102980567", "operator": "op01", "exchange_only": true}),
+        "{status}"
+    );
+    assert_eq!(status["last_error"], Value::Null, "{status}");
+    let shown = h.call("exchange_settings", json!({})).unwrap();
+    assert_eq!(shown["inputer_name"], "张三", "{shown}");
+
+    // What needs a server says so, with a code the UI translates.
+    let err = h.call("refresh_reference", json!({})).unwrap_err();
+    assert_eq!(err["code"], "no_server", "{err}");
+    let err = h
+        .call("set_exchange_settings", json!({"settings": null}))
+        .unwrap_err();
+    assert_eq!(err["code"], "no_server", "{err}");
+
+    let status = h.call("logout", json!({})).unwrap();
+    assert_eq!(status["state"], "signed_out", "{status}");
+}
+
+#[test]
 fn declaring_offline_queues_the_draft_in_the_outbox() {
     let h = harness();
     let status = h.call("sync_status", json!({})).unwrap();

@@ -83,6 +83,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             sync_commands::message_log,
             sync_commands::exchange_settings,
             sync_commands::set_exchange_settings,
+            sync_commands::start_exchange_account,
             sync_commands::retry_outbox_entry,
             origin_commands::origin_list,
             origin_commands::origin_create,

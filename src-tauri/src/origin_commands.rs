@@ -114,6 +114,12 @@ pub async fn origin_set_enterprise_record(
 /// Files the application through the outbox and wakes the worker.
 #[tauri::command]
 pub async fn origin_submit(state: State<'_, AppState>, id: String) -> CmdResult<OriginMeta> {
+    // The folders carry no certificate application: refused before it
+    // enters the outbox, not failed there later.
+    state.sync.require_server(
+        "提交原产地证书申请",
+        "submitting a certificate-of-origin application",
+    )?;
     let filed = state.origins.file(document_id(&id)?).await?;
     state.sync.kick();
     Ok(filed.meta)

@@ -230,6 +230,15 @@ pub fn check_login(
             "the server URL must start with http:// or https://",
         ));
     }
+    let (code, operator) = check_enterprise(customs_code, operator)?;
+    if password.is_empty() {
+        return Err(ApiError::invalid("password", "password is required"));
+    }
+    Ok(Account::new(&server, &code, &operator))
+}
+
+/// The customs code and operator of either sign-in form.
+fn check_enterprise(customs_code: &str, operator: &str) -> CmdResult<(String, String)> {
     let code = required("customs_code", customs_code)?;
     if code.len() != 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(ApiError::invalid(
@@ -237,11 +246,41 @@ pub fn check_login(
             "the enterprise customs code has 10 letters or digits",
         ));
     }
-    let operator = required("operator", operator)?;
-    if password.is_empty() {
-        return Err(ApiError::invalid("password", "password is required"));
-    }
-    Ok(Account::new(&server, &code, &operator))
+    Ok((code, required("operator", operator)?))
+}
+
+/// The exchange-only sign-in form's account fields, checked as the login
+/// form checks them.
+pub fn check_exchange_account(customs_code: &str, operator: &str) -> CmdResult<Account> {
+    let (code, operator) = check_enterprise(customs_code, operator)?;
+    Ok(Account::exchange_only(&code, &operator))
+}
+
+/// 通过单一窗口客户端申报（无服务器）: sets up an account that files through
+/// the exchange folders of `settings` only, with no server, no password and
+/// nothing in the keyring, remembers it and starts its worker. Errors name
+/// the form's field (`root` for a folder that is not the client's).
+#[tauri::command]
+pub async fn start_exchange_account(
+    state: State<'_, AppState>,
+    customs_code: String,
+    operator: String,
+    settings: ExchangeSettingsView,
+) -> CmdResult<SyncStatus> {
+    let account = check_exchange_account(&customs_code, &operator)?;
+    let settings = settings.into_settings()?;
+    state
+        .sync
+        .start_exchange_account(&account.customs_code, &account.operator, settings)
+        .await
+        .map_err(|e| {
+            let mut err = ApiError::from(e);
+            if err.code == "not_exchange_root" {
+                err.field = Some("root".to_owned());
+            }
+            err
+        })?;
+    status(&state).await
 }
 
 /// Logs in; the password and token go only to the OS keyring.

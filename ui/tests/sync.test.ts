@@ -4,10 +4,16 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import AccountMenu from '../src/lib/components/AccountMenu.svelte';
 import Editor from '../src/lib/components/Editor.svelte';
+import NoServerNotice from '../src/lib/components/NoServerNotice.svelte';
 import SyncPanel from '../src/lib/components/SyncPanel.svelte';
 import { setCodeLists } from '../src/lib/codes.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
-import { dispatchSyncEventForTests, listenerCountForTests, resetSyncForTests } from '../src/lib/sync.svelte';
+import {
+  dispatchSyncEventForTests,
+  listenerCountForTests,
+  resetSyncForTests,
+  setSyncStatus,
+} from '../src/lib/sync.svelte';
 import { resetReferenceForTests, startReference } from '../src/lib/reference.svelte';
 import { currentRejections } from '../src/lib/receipts';
 import { FakeBackend, SAMPLE_CODE_LISTS } from '../harness/fake-backend';
@@ -17,7 +23,10 @@ const COUNTS = { queued: 0, sending: 0, retry_wait: 0, done: 0, failed: 0 };
 
 function status(state: SyncStatus['state']): SyncStatus {
   return {
-    account: state === 'signed_out' ? null : { server: 'http://127.0.0.1:8421', customs_code: '2102980567', operator: 'op01' },
+    account:
+      state === 'signed_out'
+        ? null
+        : { server: 'http://127.0.0.1:8421', customs_code: '2102980567', operator: 'op01', exchange_only: false },
     state,
     counts: COUNTS,
     last_error: null,
@@ -101,6 +110,72 @@ describe('sync UI', () => {
     await waitFor(() => expect(screen.queryByTestId('login-dialog')).toBeNull());
     expect(indicator.dataset.state).toBe('online');
     expect(screen.getByTestId('account').textContent).toContain('op01');
+  });
+
+  it('starts an account with no server from the login dialog: the folder refused beside it, then exchange folders only', async () => {
+    const user = userEvent.setup();
+    const calls: Record<string, unknown>[] = [];
+    let current = status('signed_out');
+    mock(new FakeBackend(), (cmd, args) => {
+      if (cmd === 'sync_status') return current;
+      if (cmd === 'login') throw new Error('no login without a server');
+      if (cmd === 'start_exchange_account') {
+        calls.push(args);
+        const settings = args.settings as { root: string };
+        if (settings.root !== 'D:\\ImpPath') throw { code: 'not_exchange_root', message: 'no Dec/OutBox', field: 'root' };
+        current = {
+          ...status('online'),
+          account: { server: '', customs_code: '2102980567', operator: 'op01', exchange_only: true },
+        };
+        return current;
+      }
+      return undefined;
+    });
+    render(AccountMenu);
+    await waitFor(() => expect(screen.getByTestId('online-state').dataset.state).toBe('signed_out'));
+    await user.click(screen.getByTestId('account'));
+    await user.click(screen.getByTestId('login-mode-exchange'));
+    expect(screen.queryByTestId('login-password')).toBeNull();
+    expect(screen.queryByTestId('login-server')).toBeNull();
+    await user.type(screen.getByTestId('login-code'), '2102980567');
+    await user.type(screen.getByTestId('login-operator'), 'op01');
+    await user.type(screen.getByTestId('login-exchange-root'), 'C:\\nope');
+    await user.type(screen.getByTestId('login-inputer_name'), '张三{Enter}');
+    const beside = await waitFor(() => {
+      const el = document.querySelector('[data-error-for="root"]');
+      expect(el).toBeTruthy();
+      return el as HTMLElement;
+    });
+    expect(beside.textContent).toContain('交换目录');
+    expect(calls[0]).toMatchObject({
+      customsCode: '2102980567',
+      operator: 'op01',
+      settings: { root: 'C:\\nope', inputer_name: '张三', cop_code: '' },
+    });
+
+    const root = screen.getByTestId('login-exchange-root');
+    await user.clear(root);
+    await user.type(root, 'D:\\ImpPath{Enter}');
+    await waitFor(() => expect(screen.queryByTestId('login-dialog')).toBeNull());
+    expect(screen.getByTestId('online-state').dataset.state).toBe('online');
+    expect(screen.getByTestId('account-exchange-only').textContent).toBe('仅交换目录');
+    // Opened again: it says whom, and that there is no server.
+    await user.click(screen.getByTestId('account'));
+    expect(screen.getByTestId('login-current').textContent).toContain('仅交换目录');
+    expect((screen.getByTestId('login-mode-exchange') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('says what is unavailable without a server only to an account without one', async () => {
+    setSyncStatus(status('online'));
+    const { unmount } = render(NoServerNotice, { what: 'origin' });
+    expect(screen.queryByTestId('no-server-notice')).toBeNull();
+    unmount();
+    setSyncStatus({
+      ...status('online'),
+      account: { server: '', customs_code: '2102980567', operator: 'op01', exchange_only: true },
+    });
+    render(NoServerNotice, { what: 'origin' });
+    expect(screen.getByTestId('no-server-notice').textContent).toContain('原产地证书申请无法提交');
   });
 
   it('refuses to declare while declare rules fail, and shows them in the problems panel', async () => {

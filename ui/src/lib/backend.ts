@@ -167,6 +167,18 @@ export function login(server: string, customsCode: string, operator: string, pas
   return call('login', { server, customsCode, operator, password });
 }
 
+/**
+ * 通过单一窗口客户端申报（无服务器）: an account with no server that files through
+ * the exchange folders of `settings` only; no password, nothing in the keyring.
+ */
+export function startExchangeAccount(
+  customsCode: string,
+  operator: string,
+  settings: ExchangeSettingsView,
+): Promise<SyncStatus> {
+  return call('start_exchange_account', { customsCode, operator, settings });
+}
+
 export function logout(): Promise<SyncStatus> {
   return call('logout');
 }

@@ -8,7 +8,7 @@
 import { untrack } from 'svelte';
 import { refreshReference } from './backend';
 import type { SyncEventPayload } from './bindings';
-import { onlineState, onSync } from './sync.svelte';
+import { exchangeOnly, onlineState, onSync } from './sync.svelte';
 
 const state = $state<{ version: number; refreshing: boolean; error: unknown }>({
   version: 0,
@@ -58,13 +58,14 @@ export function movesReference(event: SyncEventPayload): boolean {
 export function startReference(): void {
   if (started) return;
   started = true;
+  // Without a server there is nothing to refresh from (the views say so).
   onSync((event) => {
-    if (movesReference(event)) void refreshNow();
+    if (movesReference(event) && !exchangeOnly()) void refreshNow();
   });
   let wasOnline = false;
   $effect.root(() => {
     $effect(() => {
-      const online = onlineState() === 'online';
+      const online = onlineState() === 'online' && !exchangeOnly();
       if (online && !wasOnline) untrack(() => void refreshNow());
       wasOnline = online;
     });

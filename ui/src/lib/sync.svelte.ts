@@ -19,6 +19,15 @@ export function syncState(): { status: SyncStatus | null; error: unknown } {
   return state;
 }
 
+/**
+ * Whether the signed-in account has no server and files through the exchange
+ * folders only: certificates of origin, guarantees, reference data and duty
+ * payment are unavailable.
+ */
+export function exchangeOnly(): boolean {
+  return state.status?.account?.exchange_only ?? false;
+}
+
 /** Online / offline / signed out, as the header shows it. */
 export function onlineState(): OnlineState {
   return state.status?.state ?? 'signed_out';
