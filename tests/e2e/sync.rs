@@ -2,7 +2,9 @@
 //! receipts come back from a real mock Single Window process — released
 //! (`P`) in the timeline, or a review rejection shown beside the field it
 //! names. The app keeps its secrets in the real keyring (run.sh runs the
-//! whole e2e inside a D-Bus session with gnome-keyring unlocked).
+//! whole e2e inside a D-Bus session with gnome-keyring unlocked). And an
+//! account with no server, started from the login dialog with the mock's
+//! exchange folder, files through the folders with nothing in the keyring.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -173,6 +175,62 @@ async fn declared_draft_is_released_and_the_timeline_shows_p() {
             "the password is not in {file}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_with_no_server_files_through_the_exchange_folders() {
+    let _window = own_window().await;
+    let exchange = tempfile::tempdir().expect("temp exchange root");
+    let root = exchange.path().join("ImpPath");
+    let root_s = root.to_str().expect("utf-8 path").to_owned();
+    let _mock = MockWindow::start(&[
+        "--exchange-dir",
+        &root_s,
+        "--exchange-poll-ms",
+        "50",
+        "--review-pace-ms",
+        "200",
+    ]);
+    let data = tempfile::tempdir().expect("temp data dir");
+    let id = seed_declaration(data.path(), "").await;
+
+    let client = launch(data.path()).await;
+    click(&client, "account").await;
+    click(&client, "login-mode-exchange").await;
+    for (field, value) in [
+        ("login-code", BROKER),
+        ("login-operator", OPERATOR),
+        ("login-exchange-root", root_s.as_str()),
+    ] {
+        let input = wait_for(&client, &format!("[data-testid=\"{field}\"]")).await;
+        input.clear().await.expect("clear field");
+        input.send_keys(value).await.expect("type field");
+    }
+    click(&client, "login-submit").await;
+    eventually("the header to show the folders there", || async {
+        (attr(&client, "[data-testid=\"online-state\"]", "data-state").await? == "online")
+            .then_some(())
+    })
+    .await;
+    wait_for(&client, "[data-testid=\"account-exchange-only\"]").await;
+
+    open_and_declare(&client, &id).await;
+    wait_for(
+        &client,
+        "[data-testid=\"receipt-timeline\"] [data-testid=\"receipt\"][data-code=\"P\"]",
+    )
+    .await;
+    screenshot(&client, "sync-04-exchange-only.png").await;
+    // Nothing went to the keyring for it.
+    let account = Account::exchange_only(BROKER, OPERATOR);
+    for kind in [SecretKind::Password, SecretKind::Token] {
+        assert_eq!(
+            KeyringStore.get(&account, kind).expect("keyring reachable"),
+            None,
+            "{kind:?}"
+        );
+    }
+    client.close().await.expect("close the app");
 }
 
 async fn receipt_codes(client: &Client) -> Vec<String> {
