@@ -26,11 +26,11 @@
 //!   the rest of the queue goes on.
 //!
 //! An exchange-only account (no server): nothing logs in and no token is
-//! asked for; declarations and completes go through the folders, receipts
-//! come from them, and online means the folders are there. Reading changed
-//! filings back and fetching certificates need a server: they are skipped
-//! (kept for when one is configured) and `run_until_idle` does not wait
-//! for them.
+//! asked for; declarations, completes and amendments go through the
+//! folders, receipts come from them, and online means the folders are
+//! there. Reading changed filings back and fetching certificates need a
+//! server: they are skipped (kept, not failed) and `run_until_idle` does
+//! not wait for them.
 //!
 //! Conflict checks: an `M` receipt notes in the database, with the receipt,
 //! that its filing must be read back (`conflict_checks`). The worker reads

@@ -1,7 +1,8 @@
 //! An account with no server (exchange-only, 仅交换目录) against the real
 //! mock playing the Single Window client: filings reach done and their
 //! final receipts through the folders alone, nothing logs in, the keyring
-//! is never asked, what the folders cannot carry fails as
+//! is never asked, an amendment goes by folder too, what the folders
+//! cannot carry fails as
 //! `exchange_unsupported`, a changed filing's read-back is skipped rather
 //! than waited for, and folders that are not there are the server away.
 
@@ -10,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use portdesk_api::{AmendmentReason, FieldChange};
 use portdesk_domain::origin::{OriginApplication, OriginForm};
 use portdesk_domain::CodeLists;
 use portdesk_drafts::origin::OriginDrafts;
@@ -215,8 +217,51 @@ async fn an_account_without_a_server_files_through_the_folders_alone() {
         "a request needing a token is refused before the network"
     );
 
+    // An amendment travels by folder too, with no server.
+    let amended = entries
+        .iter()
+        .find(|e| e.client_seq_no == csns[1])
+        .unwrap()
+        .document_id;
+    drafts
+        .amend(
+            amended,
+            AmendmentReason::DataEntryError,
+            vec![FieldChange {
+                field: "head.gross_weight".into(),
+                value: "47900".into(),
+            }],
+            "毛重录错",
+        )
+        .await
+        .unwrap();
+    let mut worker = Worker::with_transport(session.clone(), transport.clone(), config());
+    let summary = worker
+        .run_until_idle(Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(summary.counts.pending(), 0, "{summary:?}");
+    let amendments = drafts.amendments(amended).await.unwrap();
+    assert_eq!(amendments.len(), 1);
+    let failure = store
+        .outbox_for_draft(amended)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.failure)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        amendments[0].state, "done",
+        "{:?} {failure:?}",
+        amendments[0]
+    );
+    let requests = mock.requests();
+    assert_eq!(requests.len(), N + 1);
+    assert!(requests.iter().all(|r| r.method == "EXCHANGE"));
+
     // Customs changed a filing (an `M` receipt): the folders cannot read
     // it back, so the check is kept, never asked for, and not waited for.
+    let checks_before = store.conflict_checks().await.unwrap().len();
     let key = session.account().enterprise_key();
     let cursor = store.receipt_cursor(&key).await.unwrap();
     let done = entries.iter().find(|e| e.client_seq_no == csns[0]).unwrap();
@@ -238,13 +283,14 @@ async fn an_account_without_a_server_files_through_the_folders_alone() {
         )
         .await
         .unwrap();
-    assert_eq!(store.conflict_checks().await.unwrap().len(), 1);
+    let checks = checks_before + 1;
+    assert_eq!(store.conflict_checks().await.unwrap().len(), checks);
     let mut worker = Worker::with_transport(session, transport.clone(), config());
     let summary = worker
         .run_until_idle(Duration::from_secs(30))
         .await
         .unwrap();
-    assert_eq!(summary.conflict_checks, 1, "{summary:?}");
+    assert_eq!(summary.conflict_checks as usize, checks, "{summary:?}");
     assert_eq!(transport.get_filing.load(Ordering::SeqCst), 0);
     assert_eq!(keyring.calls(), Vec::<String>::new());
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
