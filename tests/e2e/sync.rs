@@ -4,7 +4,7 @@
 //! names. The app keeps its secrets in the real keyring (run.sh runs the
 //! whole e2e inside a D-Bus session with gnome-keyring unlocked). And an
 //! account with no server, started from the login dialog with the mock's
-//! exchange folder, files through the folders with nothing in the keyring.
+//! exchange folder, files through the folders.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -221,15 +221,9 @@ async fn an_account_with_no_server_files_through_the_exchange_folders() {
     )
     .await;
     screenshot(&client, "sync-04-exchange-only.png").await;
-    // Nothing went to the keyring for it.
-    let account = Account::exchange_only(BROKER, OPERATOR);
-    for kind in [SecretKind::Password, SecretKind::Token] {
-        assert_eq!(
-            KeyringStore.get(&account, kind).expect("keyring reachable"),
-            None,
-            "{kind:?}"
-        );
-    }
+    // That no keyring is used for it is proven without one: the sync and
+    // workspace tests hand it a keyring that refuses every call. Reading
+    // the real one here first would make gnome-keyring prompt later tests.
     client.close().await.expect("close the app");
 }
 
