@@ -108,6 +108,34 @@ fn create_save_list_history_restore_through_ipc() {
 }
 
 #[test]
+fn copy_declaration_makes_a_new_draft_through_ipc() {
+    let h = harness();
+    let view = h
+        .call("create_declaration", json!({"ieFlag": "E"}))
+        .unwrap();
+    let id = view["meta"]["id"].as_str().unwrap().to_owned();
+    let mut declaration = view["declaration"].clone();
+    declaration["lines"] = json!([{"name": "钢板", "quantity": "3"}]);
+    declaration["head"]["ie_date"] = json!("20261101");
+    h.call(
+        "save_declaration",
+        json!({"id": id, "declaration": declaration, "note": "save"}),
+    )
+    .unwrap();
+
+    let copy = h.call("copy_declaration", json!({"id": id})).unwrap();
+    assert_ne!(copy["meta"]["id"], json!(id));
+    assert_ne!(copy["meta"]["client_seq_no"], view["meta"]["client_seq_no"]);
+    assert_eq!(copy["meta"]["revision"], 1);
+    assert_eq!(copy["declaration"]["lines"][0]["name"], "钢板");
+    assert_eq!(copy["declaration"]["head"]["ie_date"], "");
+    let err = h
+        .call("copy_declaration", json!({"id": "not-a-uuid"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+}
+
+#[test]
 fn trash_hides_and_only_empty_trash_deletes() {
     let h = harness();
     let id = h

@@ -93,6 +93,12 @@ pub async fn restore_revision(
     Ok(state.drafts.restore(document_id(&id)?, revision).await?)
 }
 
+/// 复制报关单: a new draft from draft `id` (`Drafts::copy`), opened by the UI.
+#[tauri::command]
+pub async fn copy_declaration(state: State<'_, AppState>, id: String) -> CmdResult<DraftView> {
+    Ok(state.drafts.copy(document_id(&id)?).await?)
+}
+
 #[tauri::command]
 pub async fn trash_draft(state: State<'_, AppState>, id: String) -> CmdResult<DraftMeta> {
     Ok(state.drafts.trash(document_id(&id)?).await?)

@@ -59,6 +59,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::draft_history,
             commands::get_revision,
             commands::restore_revision,
+            commands::copy_declaration,
             commands::trash_draft,
             commands::untrash_draft,
             commands::empty_trash,

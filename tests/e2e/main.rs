@@ -14,6 +14,7 @@
 #[allow(dead_code)] // each area uses a part of it
 mod harness;
 
+mod copy;
 mod drafts;
 mod flows;
 mod messages;

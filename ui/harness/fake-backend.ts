@@ -286,7 +286,7 @@ export class FakeBackend {
     return problems;
   }
 
-  create(ie: IeFlag, fill?: (d: Declaration) => void): DraftView {
+  create(ie: IeFlag, fill?: (d: Declaration) => void, note = 'created'): DraftView {
     const n = this.seq++;
     const id = `0190a1b2-0000-7000-8000-${String(n).padStart(12, '0')}`;
     const seqNo = `PD${String(202611270000000 + n).padStart(16, '0')}`;
@@ -310,7 +310,7 @@ export class FakeBackend {
     const d = emptyDeclaration(seqNo, ie);
     fill?.(d);
     this.drafts.set(id, s);
-    this.record(s, d, 'created');
+    this.record(s, d, note);
     return this.view(s);
   }
 
@@ -359,6 +359,21 @@ export class FakeBackend {
         if (!r) throw { code: 'not_found', message: `no revision ${String(args.revision)}`, field: null };
         this.record(s, r.declaration, `restore r${r.meta.revision}`);
         return this.view(s);
+      }
+      case 'copy_declaration': {
+        // What Declaration::copied keeps and clears (crates/domain/src/copy.rs).
+        const s = this.get(args.id);
+        const src = s.revisions[s.revisions.length - 1].declaration;
+        return this.create(
+          src.head.ie_flag,
+          (d) => {
+            const seq = d.client_seq_no;
+            Object.assign(d, structuredClone(src), { client_seq_no: seq, advance: false, edocs: [] });
+            delete d.extensions;
+            if (d.head.ie_flag === 'E') d.head.ie_date = '';
+          },
+          `copied from ${s.meta.client_seq_no}`,
+        );
       }
       case 'trash_draft': {
         const s = this.get(args.id);

@@ -73,6 +73,25 @@ describe('DraftsList', () => {
     expect(opened).toEqual([rows()[0].dataset.draftId, rows()[1].dataset.draftId]);
   });
 
+  it('copies a draft from its row, by keyboard too, and opens the copy', async () => {
+    const { backend } = seeded(2);
+    const opened: string[] = [];
+    render(DraftsList, { props: { onopen: (id: string) => opened.push(id), oncreate: () => {} } });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const row = rows()[0];
+    const id = row.dataset.draftId!;
+    const button = within(row).getByTestId(`copy-${id}`);
+    expect(button.getAttribute('aria-label')).toContain(backend.drafts.get(id)!.meta.client_seq_no);
+    button.focus();
+    await userEvent.setup().keyboard('{Enter}');
+    await waitFor(() => expect(opened).toHaveLength(1));
+    expect(opened[0]).not.toBe(id);
+    expect(backend.drafts.size).toBe(3);
+    const copy = backend.drafts.get(opened[0])!.revisions[0].declaration;
+    expect(copy.head.trade_name).toBe(backend.drafts.get(id)!.revisions.at(-1)!.declaration.head.trade_name);
+    expect(backend.calls.filter((c) => c.cmd === 'copy_declaration').map((c) => c.args)).toEqual([{ id }]);
+  });
+
   it('moves to trash, restores, and empties the trash after confirming', async () => {
     const { backend } = seeded(2);
     render(DraftsList, { props: { onopen: () => {}, oncreate: () => {} } });

@@ -42,8 +42,8 @@ function emptyLine() {
   };
 }
 
-async function open(id: string, delay = 40) {
-  const r = render(Editor, { props: { id, onback: () => {}, autosaveDelay: delay } });
+async function open(id: string, delay = 40, onopen: (id: string) => void = () => {}) {
+  const r = render(Editor, { props: { id, onback: () => {}, onopen, autosaveDelay: delay } });
   await waitFor(() => expect(document.querySelector('[data-field="head.gross_weight"]')).toBeTruthy());
   return r;
 }
@@ -315,5 +315,45 @@ describe('Editor', () => {
     await userEvent.setup().click(screen.getByTestId('export-message'));
     await waitFor(() => expect(calls.some((c) => c.cmd === 'pick_message_save_path')).toBe(true));
     expect(calls.some((c) => c.cmd === 'export_declaration_message')).toBe(false);
+  });
+
+  it('copies the declaration after saving pending edits and opens the copy', async () => {
+    const { backend, id } = setup();
+    const opened: string[] = [];
+    const r = await open(id, 10_000, (next) => opened.push(next));
+    const user = userEvent.setup();
+    await user.clear(field('head.trade_name'));
+    await user.type(field('head.trade_name'), '新公司');
+    await user.click(screen.getByTestId('copy-declaration'));
+    await waitFor(() => expect(opened).toHaveLength(1));
+    const cmds = backend.calls.map((c) => c.cmd);
+    expect(cmds.lastIndexOf('save_declaration')).toBeLessThan(cmds.indexOf('copy_declaration'));
+    const copy = backend.drafts.get(opened[0])!;
+    expect(opened[0]).not.toBe(id);
+    const doc = copy.revisions[0].declaration;
+    expect(doc.client_seq_no).not.toBe(backend.drafts.get(id)!.meta.client_seq_no);
+    expect(doc.head.trade_name).toBe('新公司');
+    expect(doc.lines.map((l) => l.name)).toEqual(['便携式计算机', '显示器']);
+    const from = backend.drafts.get(id)!.meta.client_seq_no;
+    expect(copy.revisions[0].meta.note).toBe(`copied from ${from}`);
+
+    // The copy's history says where it came from, in the clerk's language.
+    r.unmount();
+    await open(opened[0]);
+    await waitFor(() => expect(screen.getByTestId('history-panel').textContent).toContain(`复制自 ${from}`));
+  });
+
+  it('copies a goods line from the keyboard and names the line it copies', async () => {
+    const { id } = setup();
+    await open(id);
+    const copy = screen.getByTestId('duplicate-lines-1');
+    expect(copy.getAttribute('aria-label')).toBe('复制第 2 项');
+    expect(copy.textContent).toBe('复制此行');
+    copy.focus();
+    await userEvent.setup().keyboard('{Enter}');
+    await waitFor(() => expect(document.querySelectorAll('tr[data-row]').length).toBe(3));
+    expect(field('lines[2].name').value).toBe('显示器');
+    expect(field('lines[1].name').value).toBe('显示器');
+    expect(field('lines[0].name').value).toBe('便携式计算机');
   });
 });

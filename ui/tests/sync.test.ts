@@ -183,7 +183,7 @@ describe('sync UI', () => {
     const backend = new FakeBackend();
     const view = backend.create('I');
     mock(backend, (cmd) => (cmd === 'draft_receipts' ? { outbox: [], receipts: [] } : undefined));
-    render(Editor, { props: { id: view.meta.id, onback: () => {}, autosaveDelay: 20 } });
+    render(Editor, { props: { id: view.meta.id, onback: () => {}, onopen: () => {}, autosaveDelay: 20 } });
     await user.click(await screen.findByTestId('declare'));
     await waitFor(() => expect(document.body.textContent).toContain('不能申报'));
     expect(backend.calls.some((c) => c.cmd === 'file_declaration')).toBe(false);
@@ -214,7 +214,7 @@ describe('sync UI', () => {
       }
       return undefined;
     });
-    render(Editor, { props: { id: view.meta.id, onback: () => {}, autosaveDelay: 20 } });
+    render(Editor, { props: { id: view.meta.id, onback: () => {}, onopen: () => {}, autosaveDelay: 20 } });
     await user.click(await screen.findByTestId('declare'));
     await waitFor(() => expect(document.querySelector('[data-testid="timeline-filing"][data-state="queued"]')).toBeTruthy());
     expect(document.querySelector('[data-testid="editor"] .status-badge.queued')).toBeTruthy();
@@ -226,7 +226,7 @@ describe('sync UI', () => {
     const backend = new FakeBackend();
     const view = backend.create('I');
     mock(backend, (cmd) => (cmd === 'draft_receipts' ? REJECTED : undefined));
-    render(Editor, { props: { id: view.meta.id, onback: () => {}, autosaveDelay: 20 } });
+    render(Editor, { props: { id: view.meta.id, onback: () => {}, onopen: () => {}, autosaveDelay: 20 } });
     const note = await waitFor(() => {
       const el = document.querySelector('[data-problem-for="head.bill_no"][data-rule="SW-REVIEW"]');
       expect(el).toBeTruthy();
@@ -267,7 +267,7 @@ describe('sync UI', () => {
     resetReferenceForTests();
     startReference();
     const before = listenerCountForTests();
-    const { unmount } = render(Editor, { props: { id, onback: () => {}, autosaveDelay: 20 } });
+    const { unmount } = render(Editor, { props: { id, onback: () => {}, onopen: () => {}, autosaveDelay: 20 } });
     await screen.findByTestId('declare');
     await waitFor(() => expect(asked.draft_conflicts).toBe(1));
     expect(listenerCountForTests()).toBe(before + 1);

@@ -1,6 +1,7 @@
 //! `portdesk complete` and `portdesk amend`: the two-step complete
 //! declaration and amendments (修撤单) queued in the outbox, like `file`;
-//! `portdesk sync` delivers them.
+//! `portdesk sync` delivers them. `portdesk copy` makes a new draft from
+//! one (复制报关单).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,29 @@ pub async fn complete(data_dir: Option<PathBuf>, target: String) -> anyhow::Resu
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Copies the draft `target` (id or client sequence no.) into a new draft
+/// and prints it as `import` prints one (`TARGET ok SEQ STATUS rREV
+/// PROBLEMS`), the new id on stderr.
+pub async fn copy(data_dir: Option<PathBuf>, target: String) -> anyhow::Result<ExitCode> {
+    let drafts = open_drafts(data_dir).await?;
+    let id = resolve(&drafts, &target).await?;
+    let view = drafts
+        .copy(id)
+        .await
+        .with_context(|| format!("copy {target}"))?;
+    let m = &view.meta;
+    println!(
+        "{}\tok\t{}\t{}\tr{}\t{}",
+        target.replace(['\t', '\n', '\r'], " "),
+        m.client_seq_no,
+        m.status.as_str(),
+        m.revision,
+        m.error_count + m.warning_count
+    );
+    eprintln!("copied {target} to {} (id {})", m.client_seq_no, m.id);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `changes` are `field=value` pairs (`head.ie_date=20261110`).

@@ -6,6 +6,7 @@
 //!   [--out FILE|DIR]` move drafts in and out of the local store as JSON
 //!   (docs/formats/declaration.md) or declaration messages
 //!   (docs/formats/decmessage.md); import takes each file on its own.
+//! - `portdesk copy ID|CLIENT_SEQ_NO` copies a draft into a new one.
 //! - `portdesk schema` prints the JSON Schema of the interchange format.
 //! - `portdesk login` / `logout` keep the Single Window password in the OS
 //!   keyring (never in the database); `portdesk file` files declarations
@@ -134,6 +135,14 @@ enum Command {
     /// Queue the complete declaration (完整申报) of a two-step draft whose
     /// summary was released (SpK); `sync` delivers it.
     Complete {
+        /// Draft id or client sequence number.
+        target: String,
+    },
+    /// Copy a draft into a new one (复制报关单): a new client sequence
+    /// number; the old filing's export date, electronic attachments,
+    /// message blocks and advance flag cleared. Prints the new draft as
+    /// `import` does.
+    Copy {
         /// Draft id or client sequence number.
         target: String,
     },
@@ -291,6 +300,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         )),
         Command::Complete { target } => tokio_run(flows_cmd::complete(cli.data_dir, target)),
+        Command::Copy { target } => tokio_run(flows_cmd::copy(cli.data_dir, target)),
         Command::Amend {
             target,
             reason,

@@ -69,7 +69,7 @@ pub struct Declaration {
 /// (扩展数据), opaque to the domain: only the crate that reads and writes
 /// that format gives it meaning. At most `EXTENSIONS_MAX_BYTES` (1 MiB)
 /// as JSON (docs/limits.md). Cleared when a
-/// declaration is copied into a new one (copy arrives with issue 13): the
+/// declaration is copied into a new one (`Declaration::copied`): the
 /// blocks belong to the message they were read from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

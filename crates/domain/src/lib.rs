@@ -5,6 +5,7 @@
 pub mod checksum;
 pub mod client_seq_no;
 pub mod code_list;
+pub mod copy;
 pub mod currency;
 pub mod declaration;
 pub mod draft;
@@ -26,6 +27,7 @@ pub fn china_today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 pub use code_list::{CodeEntry, CodeList, CodeLists};
+pub use copy::CopyLineError;
 pub use currency::{currency_from_legacy_code, legacy_currency_code};
 pub use declaration::*;
 pub use draft::{DraftMeta, DraftPage, DraftQuery, DraftStatus, RevisionMeta, SaveInfo};

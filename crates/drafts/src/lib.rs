@@ -40,6 +40,10 @@ pub const DB_FILE: &str = "portdesk.db";
 /// the desktop app and the CLI both read it, so they see the same drafts.
 pub const DATA_DIR_ENV: &str = "PORTDESK_DATA_DIR";
 
+/// How the first revision of a copy is noted, followed by the original's
+/// client sequence no. (`copied from PD…`); the UI translates it.
+pub const COPIED_FROM: &str = "copied from ";
+
 /// Where declarations are filed (`POST`).
 pub const DECLARATIONS_PATH: &str = "/v1/declarations";
 
@@ -275,6 +279,25 @@ impl Drafts {
             }
             None => self.insert(Uuid::now_v7(), declaration, "import").await,
         }
+    }
+
+    /// Copies draft `id` into a new draft (复制报关单): a new id and client
+    /// sequence no., the document as `Declaration::copied` leaves it (the
+    /// old filing's date, edocs, message blocks and advance flag cleared),
+    /// status by validation, history from r1 noted `copied from <csn>`. The
+    /// original is only read; the new draft has none of its outbox entries,
+    /// receipts, server numbers or tax choice, which the store keeps per
+    /// draft. A trashed draft can be copied too: copying is reading.
+    pub async fn copy(&self, id: Uuid) -> Result<DraftView, DraftError> {
+        let (meta, original) = self.store.get_declaration(id).await?;
+        let new_id = Uuid::now_v7();
+        let declaration = original.copied(client_seq_no_for(new_id));
+        self.insert(
+            new_id,
+            declaration,
+            &format!("{COPIED_FROM}{}", meta.client_seq_no),
+        )
+        .await
     }
 
     /// What filing `declaration` sends: refused with `not_ready` when a

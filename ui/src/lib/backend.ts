@@ -132,6 +132,11 @@ export function restoreRevision(id: string, revision: number): Promise<DraftView
   return call('restore_revision', { id, revision });
 }
 
+/** 复制报关单: a new draft copied from `id`; the old filing's parts stay behind. */
+export function copyDeclaration(id: string): Promise<DraftView> {
+  return call('copy_declaration', { id });
+}
+
 export function trashDraft(id: string): Promise<DraftMeta> {
   return call('trash_draft', { id });
 }

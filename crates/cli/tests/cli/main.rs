@@ -5,6 +5,7 @@
 mod commands;
 mod common;
 mod convert;
+mod copy;
 mod exchange;
 mod limits;
 mod messages;

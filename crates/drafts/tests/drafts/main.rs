@@ -2,6 +2,7 @@
 //! into one test binary: on a 2-core machine every extra binary is another
 //! link of the whole dependency tree.
 
+mod copy;
 mod interchange_props;
 mod messages;
 mod tax;
