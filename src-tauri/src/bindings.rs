@@ -191,6 +191,16 @@ fn generate() -> String {
         "export const ERROR_CODES = [{}] as const;\n",
         codes.join(", ")
     ));
+    // The outbox's waiting codes (the other side holds the request), which
+    // the UI shows as waiting in words rather than as a retry.
+    let awaiting: Vec<String> = portdesk_store::AWAITING_CODES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str(&format!(
+        "export const AWAITING_CODES = [{}] as const;\n",
+        awaiting.join(", ")
+    ));
     // Every draft status, so the UI can prove each has a label.
     let statuses: Vec<String> = DraftStatus::ALL
         .iter()

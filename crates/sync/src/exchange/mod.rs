@@ -352,14 +352,15 @@ fn line(
     }
 }
 
-fn unsupported(what: &str) -> Answer {
+/// `what` in Chinese and in English.
+fn unsupported((zh, en): (&str, &str)) -> Answer {
     Answer {
         status: 501,
         retry_after: Some(Duration::from_secs(300)),
         etag: None,
         body: serde_json::to_vec(&portdesk_api::ErrorBody::new(
             "exchange_unsupported",
-            format!("没有配置服务器，无法通过交换目录{what} / {what} needs a server: the exchange folders cannot carry it"),
+            format!("没有配置服务器，交换目录无法{zh} / {en} needs a server: the exchange folders cannot carry it"),
         ))
         .unwrap_or_default(),
     }
@@ -376,7 +377,7 @@ impl Transport for ExchangeTransport {
                 return match &self.inner.http {
                     Some(http) => http.send_entry(entry, token).await,
                     None => {
-                        let answer = Ok(unsupported("this filing"));
+                        let answer = Ok(unsupported(("传送此项申报", "this filing")));
                         let l = line("HTTP", &entry.path, Some(entry.seq), &answer);
                         (answer, l)
                     }
@@ -511,7 +512,7 @@ impl Transport for ExchangeTransport {
             match &self.inner.http {
                 Some(http) => http.get_filing(token, seq_no).await,
                 None => {
-                    let answer = Ok(unsupported("reading a filing back"));
+                    let answer = Ok(unsupported(("回读申报数据", "reading a filing back")));
                     let l = line("HTTP", seq_no, None, &answer);
                     (answer, vec![l])
                 }
