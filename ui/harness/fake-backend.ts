@@ -204,7 +204,7 @@ export function fakeValidate(d: Declaration): Problem[] {
     ['gross_weight', '毛重', 'gross weight'],
   ];
   for (const [k, zh, en] of required) {
-    if (String(h[k]).trim() === '') out.push(err('DEC-R01', `head.${k}`, `申报时必须填写${zh}`, `The ${en} is required to declare`));
+    if (String(h[k]).trim() === '') out.push(err('DEC-REQ', `head.${k}`, `申报时必须填写${zh}`, `The ${en} is required to declare`));
   }
   const gross = Number(h.gross_weight);
   const net = Number(h.net_weight);

@@ -2,9 +2,12 @@
 // hold it: loading it, autosave through the AutosaveQueue (one save in
 // flight, latest content wins, "save now" for Ctrl+S), the save state the
 // bar shows, the guard that saves pending edits before navigation leaves the
-// editor, and one debounced subscription to the worker's events about this
-// document, which refreshes its metadata and tells its panels to reload.
+// editor, one debounced subscription to the worker's events about this
+// document, which refreshes its metadata and tells its panels to reload, and
+// what the clerk has attended to (fields left, "check all" asked), which
+// decides which required-empty fields show as errors (to-fill.ts).
 import { onDestroy, onMount } from 'svelte';
+import { SvelteSet } from 'svelte/reactivity';
 import { AutosaveQueue, type SaveStatus } from './autosave';
 import type { SaveNote } from './backend';
 import type { Problem, SyncEventPayload } from './bindings';
@@ -131,6 +134,10 @@ export class DocumentSession<T, M extends { revision: number }, V extends Loaded
   savedAt = $state<string | null>(null);
   /** Counters the document's panels watch to reload after the worker's events. */
   readonly updates: DocumentUpdates;
+  /** Field paths focused and left in this session (to-fill.ts `Attention.touched`). */
+  readonly touched = new SvelteSet<string>();
+  /** The clerk asked to check everything or to declare in this session. */
+  checkAll = $state(false);
 
   private readonly opts: DocumentSessionOptions<T, M, V, R>;
   private readonly events: DocumentEvents;
@@ -193,6 +200,11 @@ export class DocumentSession<T, M extends { revision: number }, V extends Loaded
     this.put(view);
     this.savedAt = now();
     this.status = { kind: 'saved', dirty: false, last: null, error: null };
+  }
+
+  /** A field was focused and left: its required-empty problem now shows as an error. */
+  touch(path: string): void {
+    if (!this.touched.has(path)) this.touched.add(path);
   }
 
   /** Records an edit of doc; the autosave follows after the debounce. */

@@ -8,11 +8,14 @@ export interface EditorContext {
   readonly doc: Declaration;
   readonly readonly: boolean;
   readonly ie: IeFlag;
+  /** The problems shown at `path` as they are (required-empty ones still to fill left out). */
   problemsFor(path: string): Problem[];
+  /** True when `path` is required, empty and not yet shown as an error (待填, to-fill.ts). */
+  toFill?(path: string): boolean;
   /** Call after a value at `path` changed. */
   edited(path: string): void;
-  /** Call when a field loses focus. */
-  blurred(): void;
+  /** Call when a field loses focus, with the field's path. */
+  blurred(path?: string): void;
 }
 
 const KEY = Symbol('portdesk-editor');
