@@ -9,6 +9,7 @@ use portdesk_drafts::DATA_DIR_ENV;
 use tauri::Manager;
 
 mod commands;
+mod desktop;
 mod filing_commands;
 mod message_commands;
 mod origin_commands;
@@ -144,6 +145,11 @@ pub fn run() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,
             };
+            // Before the database opens: a second launch on this data dir
+            // focuses the first and exits here.
+            let instance = desktop::one_instance(app.handle(), &data_dir)?;
+            app.manage(desktop::InstanceHold(instance));
+            desktop::restore_window(app.handle(), &data_dir);
             tracing::info!(data_dir = %data_dir.display(), "starting");
             let state = open_state(data_dir)?;
             let handle = app.handle().clone();

@@ -12,11 +12,17 @@
 //! - `certificates.rs`: certificates of origin as the UI sees them
 //!   (refresh from the server, batches, verification results, images).
 //! - `tax.rs`: reference data and duty payment through the session.
+//! - `instance.rs`: one app per data directory (the lock and the socket a
+//!   second launch asks to focus through).
+//! - `window_state.rs`: the window's size and position, saved per data
+//!   directory and clamped to the monitors at the next start.
 
 pub mod certificates;
 pub mod error;
+pub mod instance;
 pub mod sync;
 pub mod tax;
+pub mod window_state;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
