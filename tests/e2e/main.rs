@@ -15,6 +15,7 @@
 mod harness;
 
 mod copy;
+mod desk;
 mod drafts;
 mod flows;
 mod messages;
