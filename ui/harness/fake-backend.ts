@@ -216,6 +216,9 @@ export function fakeValidate(d: Declaration): Problem[] {
   }
   if (d.lines.length === 0) out.push(err('DEC-L01', 'lines', '至少需要一项商品', 'At least one goods line is needed'));
   d.lines.forEach((l, i) => {
+    if (l.name.trim() === '') {
+      out.push(err('DEC-REQ', `lines[${i}].name`, `请填写第${i + 1}项商品名称`, `Line ${i + 1}: the goods name is required`));
+    }
     if (!/^\d{10}$/.test(l.commodity_code)) {
       out.push(err('DEC-F10', `lines[${i}].commodity_code`, '商品编号应为 10 位数字', 'The commodity code must be 10 digits'));
     }

@@ -7,7 +7,13 @@ import { setCodeLists } from '../src/lib/codes.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
 import { FakeBackend, SAMPLE_CODE_LISTS } from '../harness/fake-backend';
 
-const REQUIRED = ['head.declaring_customs', 'head.trade_name', 'head.trade_mode', 'head.gross_weight'];
+const REQUIRED = [
+  'head.declaring_customs',
+  'head.trade_name',
+  'head.trade_mode',
+  'head.gross_weight',
+  'lines[0].name',
+];
 
 function field(path: string): HTMLElement {
   const el = document.querySelector<HTMLElement>(`[data-field="${path}"]`);
@@ -96,6 +102,19 @@ describe('a new draft is not a wall of red', () => {
     expect(redFields()).toEqual([]);
     await fireEvent.keyDown(window, { key: 'F9' });
     await waitFor(() => expect(redFields()).toEqual([...REQUIRED].sort()));
+  });
+
+  it('treats a goods line cell the same: quiet until left empty', async () => {
+    const { id } = setup();
+    await open(id);
+    const cell = field('lines[0].name');
+    expect(cell.closest('td')?.classList.contains('is-to-fill')).toBe(true);
+    expect(cell.getAttribute('aria-invalid')).toBeNull();
+    cell.focus();
+    await fireEvent.blur(cell);
+    await waitFor(() => expect(redFields()).toEqual(['lines[0].name']));
+    expect(cell.closest('td')?.classList.contains('has-error')).toBe(true);
+    expect(document.querySelector('[data-to-fill-for="lines[0].name"]')).toBeNull();
   });
 
   it('shows a format error at once, beside the quiet marks', async () => {
