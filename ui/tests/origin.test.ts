@@ -112,6 +112,37 @@ describe('origin application editor', () => {
   });
 });
 
+describe('origin application editor, required boxes', () => {
+  it('shows an empty required box as to fill until it is left empty', async () => {
+    setLocale('zh-CN');
+    const required: Problem = {
+      rule: 'COO-REQ',
+      severity: 'error',
+      field: 'consignee.address',
+      message_zh: '请填写收货人地址',
+      message_en: 'Consignee address is required',
+    };
+    mockIPC((cmd) => {
+      if (cmd === 'origin_get') {
+        const view: OriginView = { meta: meta(1, 1), application: application(), problems: [required], certificate: null };
+        return view;
+      }
+      if (cmd === 'code_lists') return [];
+      throw { code: 'internal', message: cmd, field: null };
+    });
+    const { container } = render(OriginEditor, { props: { id: 'a1', onback: () => {}, autosaveDelay: 20 } });
+    await waitFor(() => expect(container.querySelector('[data-to-fill-for="consignee.address"]')).toBeTruthy());
+    const box = container.querySelector<HTMLTextAreaElement>('[data-field="consignee.address"]')!;
+    expect(box.getAttribute('aria-invalid')).toBeNull();
+    expect(screen.getByTestId('error-count').textContent).toBe('0');
+    expect(screen.getByTestId('to-fill-count').textContent).toBe('1');
+    box.focus();
+    await fireEvent.blur(box);
+    await waitFor(() => expect(box.getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getByTestId('error-count').textContent).toBe('1');
+  });
+});
+
 describe('verify screen', () => {
   it('shows the certified claims of a valid code and the reason of an invalid one', async () => {
     setLocale('en');
