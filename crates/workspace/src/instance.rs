@@ -85,6 +85,10 @@ where
             Err(TryLockError::Error(e)) => return Err(e),
         }
         drop(file);
+        if !cfg!(unix) {
+            // Nobody to ask: the running instance keeps the data directory.
+            return Ok(Acquired::Running { focused: false });
+        }
         if ask_focus(data_dir) {
             return Ok(Acquired::Running { focused: true });
         }
