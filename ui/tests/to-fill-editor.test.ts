@@ -85,6 +85,13 @@ describe('a new draft is not a wall of red', () => {
     expect(document.querySelector('[data-to-fill-for="head.trade_name"]')).toBeNull();
     expect(screen.getByTestId('error-count').textContent).toBe('1');
     expect(screen.getByTestId('to-fill-count').textContent).toBe(String(REQUIRED.length - 1));
+
+    // Folding and unfolding the problems panel keeps what the clerk has done.
+    const toggle = screen.getByTestId('panel-toggle-problems');
+    await fireEvent.click(toggle);
+    await fireEvent.click(toggle);
+    expect(redFields()).toEqual(['head.trade_name']);
+    expect(document.querySelectorAll('[data-problem-index].to-fill').length).toBe(REQUIRED.length - 1);
   });
 
   it('shows every required-empty field as an error after check all, by button or F9', async () => {
