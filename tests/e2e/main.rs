@@ -21,3 +21,4 @@ mod messages;
 mod origin;
 mod sync;
 mod tax;
+mod templates;
