@@ -228,6 +228,21 @@ mod tests {
         assert_eq!(rows[0]["kind"], "changed");
         assert_eq!(rows[0]["template"], "");
         assert_eq!(rows[0]["current"], "DLCN2026120001");
+        // The template takes the draft: it then differs in nothing.
+        let updated = h
+            .call(
+                "template_update",
+                json!({"templateId": template_id, "id": made_id}),
+            )
+            .unwrap();
+        assert_eq!(updated["revision"], 2);
+        let diff = h
+            .call("template_differences", json!({"id": made_id}))
+            .unwrap();
+        assert_eq!(
+            (&diff["template_revision"], &diff["differences"]),
+            (&json!(2), &json!([]))
+        );
         // A draft not made from a template answers null.
         assert_eq!(
             h.call("template_differences", json!({"id": id})).unwrap(),
@@ -247,7 +262,7 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .len(),
-            1
+            2
         );
         h.call("template_delete", json!({"templateId": template_id}))
             .unwrap();

@@ -432,6 +432,15 @@ export class FakeBackend {
         this.templates.set(id, { meta, declaration: { ...src, client_seq_no: '', edocs: [] } });
         return { ...meta };
       }
+      case 'template_update': {
+        const x = this.templates.get(String(args.templateId));
+        if (!x) throw { code: 'not_found', message: 'no template', field: null };
+        const s = this.get(args.id);
+        const src = structuredClone(s.revisions[s.revisions.length - 1].declaration);
+        x.declaration = { ...src, client_seq_no: '', edocs: [] };
+        x.meta.revision += 1;
+        return { ...x.meta };
+      }
       case 'template_rename': {
         const x = this.templates.get(String(args.templateId));
         if (!x) throw { code: 'not_found', message: 'no template', field: null };

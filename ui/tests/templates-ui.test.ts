@@ -111,6 +111,13 @@ describe('templates', () => {
     const row = screen.getByTestId('template-diff');
     expect(row.textContent).toContain('BILL1');
     expect(row.textContent).toContain('BILL9');
+
+    // 用当前内容更新模板: asked first, then the template takes the draft and nothing differs.
+    await user.click(screen.getByTestId('template-update'));
+    await user.click(screen.getByTestId('template-update-confirm'));
+    await waitFor(() => expect(screen.getByTestId('template-update-message').textContent).toContain('r2'));
+    await waitFor(() => expect(screen.queryAllByTestId('template-diff')).toHaveLength(0));
+    expect(backend.templates.get(tpl.id)!.declaration.head.bill_no).toBe('BILL9');
     r.unmount();
 
     await openEditor(id);

@@ -171,7 +171,8 @@ impl Drafts {
     }
 
     /// Replaces what template `template_id` holds with draft `draft_id` (a
-    /// new revision of the template; unchanged: nothing written).
+    /// new revision of the template; unchanged: nothing written). A draft
+    /// made from this template then compares with the new revision.
     pub async fn update_template(
         &self,
         template_id: Uuid,
@@ -184,6 +185,7 @@ impl Drafts {
                 template_id,
                 &template_body(&declaration),
                 &format!("update from {}", meta.client_seq_no),
+                Some(draft_id),
             )
             .await?)
     }

@@ -111,16 +111,19 @@ impl Store {
 
     /// Saves `decl` as the next revision of template `id`; an unchanged
     /// declaration writes nothing. A deleted template cannot be saved (`trashed`).
+    /// When `from_draft` was made from this template, it now compares with
+    /// the revision saved (same transaction): it is what the template holds.
     pub async fn save_template(
         &self,
         id: Uuid,
         decl: &Declaration,
         rev_note: &str,
+        from_draft: Option<Uuid>,
     ) -> Result<TemplateMeta, StoreError> {
         let body = serde_json::to_string(decl)?;
         let mut tx = self.begin_write().await?;
         let columns = [("ie_flag", Some(ie_flag_str(decl.head.ie_flag)))];
-        TABLES
+        let appended = TABLES
             .append(
                 &mut tx,
                 id,
@@ -130,6 +133,14 @@ impl Store {
                 false,
             )
             .await?;
+        if let Some(draft) = from_draft {
+            sqlx::query("UPDATE drafts SET template_revision = ? WHERE id = ? AND template_id = ?")
+                .bind(appended.revision)
+                .bind(draft.to_string())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         let meta = fetch_meta(&mut tx, id).await?;
         tx.commit().await?;
         Ok(meta)

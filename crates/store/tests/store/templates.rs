@@ -41,7 +41,7 @@ async fn templates_are_revisioned_without_a_client_seq_no() {
 
     assert_eq!(
         store
-            .save_template(a, &body("1"), "same")
+            .save_template(a, &body("1"), "same", None)
             .await
             .unwrap()
             .revision,
@@ -49,7 +49,7 @@ async fn templates_are_revisioned_without_a_client_seq_no() {
     );
     assert_eq!(
         store
-            .save_template(a, &body("2"), "update")
+            .save_template(a, &body("2"), "update", None)
             .await
             .unwrap()
             .revision,
@@ -81,7 +81,7 @@ async fn templates_are_revisioned_without_a_client_seq_no() {
     assert!(trashed.trashed_at.is_some());
     assert_eq!(
         store
-            .save_template(a, &body("3"), "x")
+            .save_template(a, &body("3"), "x", None)
             .await
             .unwrap_err()
             .code(),

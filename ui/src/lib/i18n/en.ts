@@ -734,6 +734,10 @@ const en: Record<keyof typeof zhCN, string> = {
   'defaults.set': 'Set',
   'defaults.order': 'A new declaration takes the field defaults first, then the enterprise fills what is still empty; from a template, the template wins and the enterprise fills only empty fields. Goods-line defaults also fill each line you add.',
   'errors.template_name_taken': 'A template with this name already exists: {message}',
+  'templates.update': 'Update the template from this declaration',
+  'templates.update_ask': 'Template “{name}” will take this declaration’s current content (its older revisions stay in its history).',
+  'templates.update_confirm': 'Update template',
+  'templates.updated': 'Template “{name}” updated to {rev}',
 };
 
 export default en;

@@ -733,6 +733,10 @@ const zhCN = {
   'defaults.set': '设置',
   'defaults.order': '新建报关单时先填字段初始值，再由企业信息填入仍为空的字段；从模板新建时以模板为准，企业信息只填空字段。商品项初始值也用于新增的商品项。',
   'errors.template_name_taken': '已有同名模板：{message}',
+  'templates.update': '用当前内容更新模板',
+  'templates.update_ask': '模板“{name}”将改为这份报关单的当前内容（旧版本保留在模板历史中）。',
+  'templates.update_confirm': '更新模板',
+  'templates.updated': '模板“{name}”已更新为 {rev}',
 };
 
 export default zhCN;
