@@ -197,6 +197,28 @@ async fn names_are_unique_among_live_templates_and_history_comes_with_the_engine
         .unwrap();
     assert_eq!(diff.template_revision, 3);
     assert!(diff.differences.is_empty(), "{:#?}", diff.differences);
+    // Updating the template from that draft itself: it compares with the new revision.
+    let mut changed = from_a.declaration.clone();
+    changed.head.bill_no = "DLCN2026120009".into();
+    drafts
+        .save(from_a.meta.id, &changed, "autosave")
+        .await
+        .unwrap();
+    let diff = drafts
+        .template_differences(from_a.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(diff.differences.len(), 1);
+    let a5 = drafts.update_template(a.id, from_a.meta.id).await.unwrap();
+    assert_eq!(a5.revision, 5);
+    let diff = drafts
+        .template_differences(from_a.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(diff.template_revision, 5);
+    assert!(diff.differences.is_empty(), "{:#?}", diff.differences);
 
     // Deleting frees the name; a deleted template makes no drafts.
     let names = |ts: Vec<portdesk_store::TemplateMeta>| -> Vec<String> {
