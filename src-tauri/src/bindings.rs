@@ -25,6 +25,7 @@ use crate::sync_commands::{
     OutboxEntryView, ReasonView, ReceiptView, SyncStatus,
 };
 use crate::tax_commands::{DutyPayment, ReferenceRefresh};
+use portdesk_domain::defaults::{DefaultableField, EnterpriseIdentity, FieldDefault};
 use portdesk_domain::guarantee::{
     Assessment, ChoiceAvailability, CreditRating, Deferral, Guarantee, GuaranteeKind,
     GuaranteeScope, TaxOption, TaxPaymentChoice,
@@ -39,7 +40,13 @@ use portdesk_drafts::tax::{
     EnterpriseView, GuaranteeRow, GuaranteesView, PortFeeEstimate, PortFeeEstimateLine, PortFeeRow,
     PortFeesView, TaxPanelView,
 };
-use portdesk_store::{ApplicationStatus, OriginMeta, OriginRevisionMeta, StoredCertificate};
+use portdesk_drafts::templates::{
+    DefaultsView, DifferenceKind, TemplateDifference, TemplateDifferences, TemplateView,
+};
+use portdesk_store::{
+    ApplicationStatus, OriginMeta, OriginRevisionMeta, StoredCertificate, TemplateMeta,
+    TemplateRevisionMeta,
+};
 use portdesk_workspace::certificates::{
     BatchItem, BatchProgress, ImageKind, OriginImages, OriginReason, OriginRefresh, VerifyResult,
 };
@@ -151,6 +158,16 @@ fn generate() -> String {
         decl::<FileImportOutcome>(&cfg),
         decl::<MessageOperType>(&cfg),
         decl::<MessageOptions>(&cfg),
+        decl::<TemplateMeta>(&cfg),
+        decl::<TemplateRevisionMeta>(&cfg),
+        decl::<TemplateView>(&cfg),
+        decl::<DifferenceKind>(&cfg),
+        decl::<TemplateDifference>(&cfg),
+        decl::<TemplateDifferences>(&cfg),
+        decl::<FieldDefault>(&cfg),
+        decl::<EnterpriseIdentity>(&cfg),
+        decl::<DefaultableField>(&cfg),
+        decl::<DefaultsView>(&cfg),
     ] {
         out.push_str(&d);
         out.push('\n');
@@ -273,6 +290,10 @@ fn generate() -> String {
     out.push_str(&format!(
         "/** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */\nexport const FILE_ERROR_CODES = [{}] as const;\n",
         file_codes.join(", ")
+    ));
+    out.push_str(&format!(
+        "/** How the first revision of a draft made from a template is noted, before the template's name. */\nexport const FROM_TEMPLATE_NOTE = \"{}\";\n",
+        portdesk_drafts::templates::FROM_TEMPLATE
     ));
     out.push_str(&format!(
         "/** Tauri event names the app emits. */\nexport const EVENTS = {{ sync: \"{}\", originBatch: \"{}\" }} as const;\n",

@@ -15,6 +15,7 @@ mod message_commands;
 mod origin_commands;
 mod sync_commands;
 mod tax_commands;
+mod template_commands;
 
 #[cfg(test)]
 mod bindings;
@@ -116,6 +117,20 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             message_commands::import_declaration_files,
             message_commands::pick_message_save_path,
             message_commands::export_declaration_message,
+            template_commands::template_save,
+            template_commands::template_update,
+            template_commands::template_list,
+            template_commands::template_get,
+            template_commands::template_rename,
+            template_commands::template_delete,
+            template_commands::template_history,
+            template_commands::template_restore,
+            template_commands::template_new_draft,
+            template_commands::template_differences,
+            template_commands::defaults_get,
+            template_commands::defaults_set,
+            template_commands::defaults_clear,
+            template_commands::defaults_set_self_filing,
         ])
 }
 

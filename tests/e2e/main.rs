@@ -22,3 +22,4 @@ mod messages;
 mod origin;
 mod sync;
 mod tax;
+mod templates;

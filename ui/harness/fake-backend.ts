@@ -3,6 +3,7 @@
 // imitate the real ones closely enough to put problems on screen.
 import type {
   CodeList,
+  DefaultsView,
   Declaration,
   DraftMeta,
   DraftQuery,
@@ -11,6 +12,7 @@ import type {
   Problem,
   RequiredDocument,
   RevisionMeta,
+  TemplateMeta,
 } from '../src/lib/bindings';
 
 interface Stored {
@@ -244,6 +246,11 @@ export interface FakeBackendOptions {
 export class FakeBackend {
   drafts = new Map<string, Stored>();
   calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  /** Templates (报关单模板) by id, and which template each draft came from. */
+  templates = new Map<string, { meta: TemplateMeta; declaration: Declaration }>();
+  fromTemplate = new Map<string, string>();
+  /** The defaults dialog's state (初始值). */
+  defaults: DefaultsView = { self_filing: false, values: [], fields: [], enterprise: null };
   private seq = 1;
   private opts: FakeBackendOptions;
 
@@ -404,6 +411,81 @@ export class FakeBackend {
         return fakeAttachments(args.declaration as Declaration);
       case 'code_lists':
         return SAMPLE_CODE_LISTS;
+      case 'template_list':
+        return [...this.templates.values()].filter((x) => !x.meta.trashed_at).map((x) => ({ ...x.meta }));
+      case 'template_save': {
+        const s = this.get(args.id);
+        const name = String(args.name).trim();
+        if (!name) throw { code: 'invalid_input', message: 'the template name is empty', field: 'name' };
+        if ([...this.templates.values()].some((x) => !x.meta.trashed_at && x.meta.name === name))
+          throw { code: 'template_name_taken', message: name, field: null };
+        const src = structuredClone(s.revisions[s.revisions.length - 1].declaration);
+        const at = this.now();
+        const id = `0190a1b2-0000-7000-9000-${String(this.seq++).padStart(12, '0')}`;
+        const meta: TemplateMeta = {
+          id,
+          name,
+          note: String(args.note ?? ''),
+          ie_flag: src.head.ie_flag,
+          revision: 1,
+          created_at: at,
+          updated_at: at,
+          trashed_at: null,
+        };
+        this.templates.set(id, { meta, declaration: { ...src, client_seq_no: '', edocs: [] } });
+        return { ...meta };
+      }
+      case 'template_update': {
+        const x = this.templates.get(String(args.templateId));
+        if (!x) throw { code: 'not_found', message: 'no template', field: null };
+        const s = this.get(args.id);
+        const src = structuredClone(s.revisions[s.revisions.length - 1].declaration);
+        x.declaration = { ...src, client_seq_no: '', edocs: [] };
+        x.meta.revision += 1;
+        return { ...x.meta };
+      }
+      case 'template_rename': {
+        const x = this.templates.get(String(args.templateId));
+        if (!x) throw { code: 'not_found', message: 'no template', field: null };
+        x.meta.name = String(args.name).trim();
+        x.meta.note = String(args.note ?? '');
+        return { ...x.meta };
+      }
+      case 'template_delete': {
+        const x = this.templates.get(String(args.templateId));
+        if (!x) throw { code: 'not_found', message: 'no template', field: null };
+        x.meta.trashed_at = this.now();
+        return { ...x.meta };
+      }
+      case 'template_new_draft': {
+        const x = this.templates.get(String(args.templateId));
+        if (!x) throw { code: 'not_found', message: 'no template', field: null };
+        const view = this.create(
+          x.meta.ie_flag,
+          (d) => Object.assign(d, structuredClone(x.declaration), { client_seq_no: d.client_seq_no }),
+          `from template ${x.meta.name}`,
+        );
+        this.fromTemplate.set(view.meta.id, x.meta.id);
+        return view;
+      }
+      case 'template_differences': {
+        const tid = this.fromTemplate.get(String(args.id));
+        if (!tid) return null;
+        const x = this.templates.get(tid)!;
+        const s = this.get(args.id);
+        const cur = s.revisions[s.revisions.length - 1].declaration;
+        const differences = [];
+        for (const key of Object.keys(x.declaration.head) as (keyof Declaration['head'])[]) {
+          const a = x.declaration.head[key];
+          const b = cur.head[key];
+          if (typeof a === 'string' && a !== b) {
+            differences.push({ field: `head.${key}`, label_zh: key, label_en: key, kind: 'changed', template: a, current: b });
+          }
+        }
+        return { template: { ...x.meta }, template_revision: x.meta.revision, differences };
+      }
+      case 'defaults_get':
+        return structuredClone(this.defaults);
       case 'app_info':
         return { version: '0.1.0', data_dir: '/home/clerk/.local/share/portdesk', db_path: '/home/clerk/.local/share/portdesk/portdesk.db' };
       default:

@@ -7,6 +7,9 @@
 //!   (docs/formats/declaration.md) or declaration messages
 //!   (docs/formats/decmessage.md); import takes each file on its own.
 //! - `portdesk copy ID|CLIENT_SEQ_NO` copies a draft into a new one.
+//! - `portdesk new`, `portdesk template save|list|new|diff|rename|delete`
+//!   and `portdesk defaults set|clear|show|self-filing`: new declarations
+//!   with the defaults (初始值), and templates (docs/templates.md).
 //! - `portdesk schema` prints the JSON Schema of the interchange format.
 //! - `portdesk login` / `logout` keep the Single Window password in the OS
 //!   keyring (never in the database); `portdesk file` files declarations
@@ -29,6 +32,7 @@ mod flows_cmd;
 mod messages_cmd;
 mod origin_cmd;
 mod sync_cmd;
+mod template_cmd;
 mod verify;
 
 #[derive(Parser)]
@@ -146,6 +150,18 @@ enum Command {
         /// Draft id or client sequence number.
         target: String,
     },
+    /// A new declaration with the defaults (初始值) applied; printed as
+    /// `import` prints a draft.
+    New {
+        #[arg(long, value_enum, default_value = "e")]
+        ie: template_cmd::Ie,
+    },
+    /// Declaration templates (报关单模板).
+    #[command(subcommand)]
+    Template(template_cmd::TemplateCommand),
+    /// Default values of a new declaration (初始值).
+    #[command(subcommand)]
+    Defaults(template_cmd::DefaultsCommand),
     /// Queue an amendment (修撤单) of a delivered declaration; `sync` delivers it.
     Amend {
         /// Draft id or client sequence number.
@@ -313,6 +329,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             changes,
             note,
         )),
+        Command::New { ie } => tokio_run(template_cmd::new(cli.data_dir, ie)),
+        Command::Template(command) => tokio_run(template_cmd::template(cli.data_dir, command)),
+        Command::Defaults(command) => tokio_run(template_cmd::defaults(cli.data_dir, command)),
         Command::Origin(command) => tokio_run(origin_cmd::run(cli.data_dir, command)),
         Command::Exchange(args) => tokio_run(exchange_cmd::run(cli.data_dir, args)),
         Command::Sync {

@@ -8,6 +8,7 @@ pub mod code_list;
 pub mod copy;
 pub mod currency;
 pub mod declaration;
+pub mod defaults;
 pub mod draft;
 pub mod guarantee;
 pub mod limits;

@@ -479,3 +479,14 @@ pub fn extensions_messages(size: usize) -> (String, String) {
         ),
     )
 }
+
+/// Most characters of a template's name (模板名称): a picker line, not a text.
+pub const TEMPLATE_NAME_MAX_CHARS: usize = 64;
+
+/// Most characters of a template's note (模板备注).
+pub const TEMPLATE_NOTE_MAX_CHARS: usize = 400;
+
+/// Most characters of a default value the clerk sets (初始值) for a field
+/// the length table does not bound (numbers, dates); a field with its own
+/// limit keeps the smaller of the two.
+pub const DEFAULT_VALUE_MAX_CHARS: usize = 400;

@@ -377,6 +377,32 @@ fn conflict_view(c: Conflict, local: &Declaration) -> ConflictView {
 /// interchange form, in document order. `extensions` are not compared: the
 /// server never holds the message blocks a draft keeps.
 pub fn differences(local: &Declaration, server: &Declaration) -> Vec<FieldDifference> {
+    declaration_changes(local, server)
+        .into_iter()
+        .map(|c| FieldDifference {
+            field: c.path.join("."),
+            local: c.left,
+            server: c.right,
+        })
+        .collect()
+}
+
+/// One leaf field whose value differs between two declarations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LeafChange {
+    /// The field's path segments in the interchange form
+    /// (`["lines", "0", "unit"]`).
+    pub(crate) path: Vec<String>,
+    /// `None` when the field is absent (or null) on that side.
+    pub(crate) left: Option<String>,
+    pub(crate) right: Option<String>,
+}
+
+/// The one diff engine of declarations (conflicts, templates): every leaf
+/// that differs, `left`'s fields in document order, then those only
+/// `right` has. `extensions` are left out: they travel with a message, not
+/// with the fields a clerk compares.
+pub(crate) fn declaration_changes(left: &Declaration, right: &Declaration) -> Vec<LeafChange> {
     let mut a = Vec::new();
     let mut b = Vec::new();
     let fields = |d: &Declaration| {
@@ -386,53 +412,50 @@ pub fn differences(local: &Declaration, server: &Declaration) -> Vec<FieldDiffer
         }
         v
     };
-    flatten("", &fields(local), &mut a);
-    flatten("", &fields(server), &mut b);
+    flatten(&mut Vec::new(), &fields(left), &mut a);
+    flatten(&mut Vec::new(), &fields(right), &mut b);
     let mut out = Vec::new();
     for (field, value) in &a {
         let other = b.iter().find(|(f, _)| f == field).map(|(_, v)| v.clone());
         if other.as_ref() != Some(value) {
-            out.push(FieldDifference {
-                field: field.clone(),
-                local: Some(value.clone()),
-                server: other,
+            out.push(LeafChange {
+                path: field.clone(),
+                left: Some(value.clone()),
+                right: other,
             });
         }
     }
     for (field, value) in &b {
         if !a.iter().any(|(f, _)| f == field) {
-            out.push(FieldDifference {
-                field: field.clone(),
-                local: None,
-                server: Some(value.clone()),
+            out.push(LeafChange {
+                path: field.clone(),
+                left: None,
+                right: Some(value.clone()),
             });
         }
     }
     out
 }
 
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    let join = |k: &str| {
-        if prefix.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{prefix}.{k}")
-        }
-    };
+fn flatten(prefix: &mut Vec<String>, v: &serde_json::Value, out: &mut Vec<(Vec<String>, String)>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                flatten(&join(k), v, out);
+                prefix.push(k.clone());
+                flatten(prefix, v, out);
+                prefix.pop();
             }
         }
         serde_json::Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                flatten(&join(&i.to_string()), v, out);
+                prefix.push(i.to_string());
+                flatten(prefix, v, out);
+                prefix.pop();
             }
         }
-        serde_json::Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+        serde_json::Value::String(s) => out.push((prefix.clone(), s.clone())),
         serde_json::Value::Null => {}
-        other => out.push((prefix.to_owned(), other.to_string())),
+        other => out.push((prefix.clone(), other.to_string())),
     }
 }
 

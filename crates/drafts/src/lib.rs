@@ -27,6 +27,7 @@ pub mod interchange;
 pub mod messages;
 pub mod origin;
 pub mod tax;
+pub mod templates;
 
 pub use code_lists::load_code_lists;
 pub use flows::{
@@ -166,10 +167,12 @@ impl Drafts {
         validate_declaration(declaration, purpose, &self.lists)
     }
 
-    /// Creates an empty declaration with a fresh id and client sequence no.
+    /// Creates a new declaration with a fresh id and client sequence no.,
+    /// empty but for the defaults (初始值: the clerk's values, then the
+    /// synced enterprise; `templates.rs`).
     pub async fn create(&self, ie_flag: IeFlag) -> Result<DraftView, DraftError> {
         let id = Uuid::now_v7();
-        let declaration = Declaration::new(client_seq_no_for(id), ie_flag);
+        let declaration = self.new_declaration(id, ie_flag).await?;
         self.insert(id, declaration, "created").await
     }
 

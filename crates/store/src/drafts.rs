@@ -366,7 +366,7 @@ fn revision<'a>(body: &'a str, info: &'a SaveInfo) -> NewRevision<'a> {
 }
 
 /// Inserts a new draft with its revision 1 and its search row.
-async fn insert_draft(
+pub(crate) async fn insert_draft(
     conn: &mut SqliteConnection,
     id: Uuid,
     decl: &Declaration,
@@ -383,7 +383,7 @@ async fn insert_draft(
         .create(
             conn,
             id,
-            &decl.client_seq_no,
+            Some(&decl.client_seq_no),
             &columns,
             &revision(body, info),
             now,
@@ -429,7 +429,7 @@ pub(crate) async fn append(
         .append(
             conn,
             id,
-            &decl.client_seq_no,
+            Some(&decl.client_seq_no),
             &columns,
             &revision(body, info),
             always,
@@ -488,14 +488,14 @@ pub(crate) fn parse_status(s: &str) -> Result<DraftStatus, StoreError> {
     DraftStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown status {s:?}")))
 }
 
-fn ie_flag_str(flag: IeFlag) -> &'static str {
+pub(crate) fn ie_flag_str(flag: IeFlag) -> &'static str {
     match flag {
         IeFlag::I => "I",
         IeFlag::E => "E",
     }
 }
 
-fn parse_ie_flag(s: &str) -> Result<IeFlag, StoreError> {
+pub(crate) fn parse_ie_flag(s: &str) -> Result<IeFlag, StoreError> {
     match s {
         "I" => Ok(IeFlag::I),
         "E" => Ok(IeFlag::E),

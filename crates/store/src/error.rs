@@ -32,6 +32,9 @@ pub enum StoreError {
     /// it is delivered (or has failed).
     #[error("draft {id} is already being filed")]
     FilingInProgress { id: Uuid },
+    /// Another live template already has this name (报关单模板名称已存在).
+    #[error("a template named {name:?} already exists")]
+    TemplateNameTaken { name: String },
     /// The database holds something this code cannot read back.
     #[error("corrupt store: {0}")]
     Corrupt(String),
@@ -52,6 +55,7 @@ pub const ERROR_CODES: &[&str] = &[
     "client_seq_no_taken",
     "client_seq_no_changed",
     "filing_in_progress",
+    "template_name_taken",
     "corrupt",
     "busy",
     "db",
@@ -71,6 +75,7 @@ impl StoreError {
             StoreError::ClientSeqNoTaken { .. } => "client_seq_no_taken",
             StoreError::ClientSeqNoChanged { .. } => "client_seq_no_changed",
             StoreError::FilingInProgress { .. } => "filing_in_progress",
+            StoreError::TemplateNameTaken { .. } => "template_name_taken",
             StoreError::Corrupt(_) => "corrupt",
             // Another process (the CLI, a second window) held the write lock
             // past busy_timeout: worth a retry, unlike other database errors.
@@ -120,6 +125,7 @@ mod tests {
                 given: "b".into(),
             },
             StoreError::FilingInProgress { id },
+            StoreError::TemplateNameTaken { name: "x".into() },
             StoreError::Corrupt("x".into()),
             StoreError::Db(sqlx::Error::RowNotFound),
             StoreError::Migrate(sqlx::migrate::MigrateError::VersionMissing(1)),

@@ -26,7 +26,9 @@
 //! - `flows.rs` amendments and conflicts with the server's version;
 //! - `receipts.rs` receipts and the receipt cursor;
 //! - `delivery.rs` how an attempt ended, and what that changes;
-//! - `reference_cache.rs` tax-payment choices and cached reference data.
+//! - `reference_cache.rs` tax-payment choices and cached reference data;
+//! - `templates.rs` declaration templates, the template a draft came from,
+//!   and the clerk's default values per field.
 //!
 //! Before migrating a database written by an older release, [`Store::open`]
 //! copies the file aside (`portdesk.db.before-0007` beside it): a migration
@@ -45,6 +47,7 @@ mod revisions;
 mod search;
 mod settings;
 mod sql;
+mod templates;
 
 use std::path::Path;
 use std::time::Duration;
@@ -70,6 +73,7 @@ pub use queue::{EntryState, OutboxCounts, OutboxEntry, AWAITING_CODES};
 pub use receipts::{NewReceipt, StoredReceipt};
 pub use reference_cache::{CachedReference, ReferenceKind};
 pub use revisions::DocumentKind;
+pub use templates::{TemplateMeta, TemplateRevisionMeta, TemplateSource};
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

@@ -151,7 +151,7 @@ async fn append(
         .append(
             conn,
             id,
-            &app.client_seq_no,
+            Some(&app.client_seq_no),
             &list_columns(app, &title),
             &info.revision(&body, status),
             always,
@@ -175,7 +175,7 @@ impl Store {
             .create(
                 &mut tx,
                 id,
-                &app.client_seq_no,
+                Some(&app.client_seq_no),
                 &list_columns(app, &title),
                 &info.revision(&body, info.status()),
                 now_ms(),

@@ -228,6 +228,8 @@ pub(crate) async fn insert_receipt(
         DocumentKind::OriginApplication => {
             ApplicationStatus::from_receipt_code(&r.code).map(|s| s.as_str())
         }
+        // Never filed, so never the document of a receipt.
+        DocumentKind::Template => None,
     };
     if let Some(status) = status {
         // Receipts of one filing arrive in cursor order, but an answer's
@@ -244,7 +246,7 @@ pub(crate) async fn insert_receipt(
         if latest.as_deref() == Some(r.server_id.as_str()) {
             // An approved application stays approved: its certificate is stored.
             let never_from: &[&str] = match kind {
-                DocumentKind::Declaration => &[],
+                DocumentKind::Declaration | DocumentKind::Template => &[],
                 DocumentKind::OriginApplication => &[ApplicationStatus::Approved.as_str()],
             };
             kind.tables()

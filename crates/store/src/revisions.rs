@@ -1,6 +1,6 @@
 //! The revision engine (修订记录) every revisioned document shares:
-//! declarations and certificate-of-origin applications today, templates and
-//! goods records next.
+//! declarations, certificate-of-origin applications and declaration
+//! templates today, goods records next.
 //!
 //! Each kind keeps two plain-SQL tables of its own: a list table (one row per
 //! document: what its list shows, copied from the current revision) and a
@@ -32,15 +32,20 @@ pub enum DocumentKind {
     /// 原产地证书申请: a certificate-of-origin application
     /// (`origin_applications`, `origin_revisions`).
     OriginApplication,
+    /// 报关单模板: a declaration template (`templates`, `template_revisions`).
+    /// Never filed, so it has no client sequence no. and is not in [`Self::ALL`].
+    Template,
 }
 
 impl DocumentKind {
+    /// The kinds that are filed: outbox entries and receipts name one of these.
     pub const ALL: [DocumentKind; 2] = [DocumentKind::Declaration, DocumentKind::OriginApplication];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Declaration => "declaration",
             DocumentKind::OriginApplication => "origin_application",
+            DocumentKind::Template => "template",
         }
     }
 
@@ -52,6 +57,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Declaration => &DECLARATIONS,
             DocumentKind::OriginApplication => &ORIGIN_APPLICATIONS,
+            DocumentKind::Template => &TEMPLATES,
         }
     }
 }
@@ -59,7 +65,7 @@ impl DocumentKind {
 /// The two tables of one kind of document.
 ///
 /// The list table has at least `seq` (INTEGER PRIMARY KEY), `id`,
-/// `client_seq_no` (UNIQUE), `status`, `current_revision`, `error_count`,
+/// `client_seq_no` (UNIQUE; NULL for a kind that is never filed), `status`, `current_revision`, `error_count`,
 /// `warning_count`, `created_at`, `updated_at`, and `trashed_at` when the
 /// kind has a trash. The revisions table has `<owner>`, `revision`, `body`,
 /// `saved_at`, `status`, `error_count`, `warning_count`, `note`.
@@ -85,6 +91,13 @@ pub(crate) static ORIGIN_APPLICATIONS: DocumentTables = DocumentTables {
     revisions: "origin_revisions",
     owner: "application_id",
     trash: false,
+};
+
+pub(crate) static TEMPLATES: DocumentTables = DocumentTables {
+    list: "templates",
+    revisions: "template_revisions",
+    owner: "template_id",
+    trash: true,
 };
 
 /// A revision to write: the serialised document and what the save records
@@ -136,6 +149,7 @@ pub(crate) struct RevisionRow {
 
 impl DocumentTables {
     /// Creates document `id` with `rev` as revision 1; returns its `seq`.
+    /// `client_seq_no` is `None` for a kind that is never filed (templates).
     ///
     /// Fails with `already_exists` if the id is taken and with
     /// `client_seq_no_taken` if another document of the kind has the number.
@@ -143,7 +157,7 @@ impl DocumentTables {
         &self,
         conn: &mut SqliteConnection,
         id: Uuid,
-        client_seq_no: &str,
+        client_seq_no: Option<&str>,
         columns: Columns<'_>,
         rev: &NewRevision<'_>,
         now: i64,
@@ -178,7 +192,7 @@ impl DocumentTables {
                     StoreError::AlreadyExists { id }
                 } else {
                     StoreError::ClientSeqNoTaken {
-                        client_seq_no: client_seq_no.to_owned(),
+                        client_seq_no: client_seq_no.unwrap_or_default().to_owned(),
                     }
                 });
             }
@@ -200,7 +214,7 @@ impl DocumentTables {
         &self,
         conn: &mut SqliteConnection,
         id: Uuid,
-        client_seq_no: &str,
+        client_seq_no: Option<&str>,
         columns: Columns<'_>,
         rev: &NewRevision<'_>,
         always: bool,
@@ -223,12 +237,12 @@ impl DocumentTables {
         if row.try_get::<Option<i64>, _>("trashed_at")?.is_some() {
             return Err(StoreError::Trashed { id });
         }
-        let stored: String = row.try_get("client_seq_no")?;
-        if stored != client_seq_no {
+        let stored: Option<String> = row.try_get("client_seq_no")?;
+        if stored.as_deref() != client_seq_no {
             return Err(StoreError::ClientSeqNoChanged {
                 id,
-                stored,
-                given: client_seq_no.to_owned(),
+                stored: stored.unwrap_or_default(),
+                given: client_seq_no.unwrap_or_default().to_owned(),
             });
         }
         if !always && row.try_get::<&str, _>("body")? == rev.body {

@@ -3,6 +3,11 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  DefaultsView,
+  TemplateDifferences,
+  TemplateMeta,
+  TemplateRevisionMeta,
+  TemplateView,
   AppInfo,
   ApiError,
   CodeList,
@@ -418,4 +423,62 @@ export function pickMessageSavePath(id: string): Promise<string | null> {
 /** Writes draft `id` as a declaration message to a path the save dialog gave; the path written. */
 export function exportDeclarationMessage(id: string, path: string, options: MessageOptions): Promise<string> {
   return call('export_declaration_message', { id, path, options });
+}
+
+// Templates (报关单模板) and the defaults of a new declaration (初始值).
+
+export function saveAsTemplate(id: string, name: string, note: string): Promise<TemplateMeta> {
+  return call('template_save', { id, name, note });
+}
+
+export function updateTemplate(templateId: string, id: string): Promise<TemplateMeta> {
+  return call('template_update', { templateId, id });
+}
+
+export function listTemplates(): Promise<TemplateMeta[]> {
+  return call('template_list');
+}
+
+export function getTemplate(templateId: string): Promise<TemplateView> {
+  return call('template_get', { templateId });
+}
+
+export function renameTemplate(templateId: string, name: string, note: string): Promise<TemplateMeta> {
+  return call('template_rename', { templateId, name, note });
+}
+
+export function deleteTemplate(templateId: string): Promise<TemplateMeta> {
+  return call('template_delete', { templateId });
+}
+
+export function templateHistory(templateId: string): Promise<TemplateRevisionMeta[]> {
+  return call('template_history', { templateId });
+}
+
+export function restoreTemplate(templateId: string, revision: number): Promise<TemplateMeta> {
+  return call('template_restore', { templateId, revision });
+}
+
+export function newFromTemplate(templateId: string): Promise<DraftView> {
+  return call('template_new_draft', { templateId });
+}
+
+export function templateDifferences(id: string): Promise<TemplateDifferences | null> {
+  return call('template_differences', { id });
+}
+
+export function getDefaults(): Promise<DefaultsView> {
+  return call('defaults_get');
+}
+
+export function setDefault(path: string, value: string): Promise<DefaultsView> {
+  return call('defaults_set', { path, value });
+}
+
+export function clearDefault(path: string): Promise<DefaultsView> {
+  return call('defaults_clear', { path });
+}
+
+export function setSelfFiling(on: boolean): Promise<DefaultsView> {
+  return call('defaults_set_self_filing', { on });
 }

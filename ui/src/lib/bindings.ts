@@ -1089,7 +1089,93 @@ envelope: boolean,
  */
 oper_type: MessageOperType, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "no_server", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
+export type TemplateMeta = { id: string, 
+/**
+ * 模板名称: unique among live templates.
+ */
+name: string, 
+/**
+ * 备注.
+ */
+note: string, ie_flag: IeFlag, revision: number, created_at: string, updated_at: string, 
+/**
+ * Set once deleted (in the trash).
+ */
+trashed_at: string | null, };
+
+export type TemplateRevisionMeta = { revision: number, saved_at: string, 
+/**
+ * `from draft PD…`, `update from PD…`, `restore r2`.
+ */
+note: string, };
+
+export type TemplateView = { meta: TemplateMeta, declaration: Declaration, };
+
+export type DifferenceKind = "changed" | "added" | "removed";
+
+export type TemplateDifference = { 
+/**
+ * `head.trade_name`, `lines[1].quantity`; a whole row: `lines[3]`.
+ */
+field: string, label_zh: string, label_en: string, kind: DifferenceKind, 
+/**
+ * `None` when the template has no value there.
+ */
+template: string | null, current: string | null, };
+
+export type TemplateDifferences = { template: TemplateMeta, 
+/**
+ * The template revision the draft was made from (compared with).
+ */
+template_revision: number, differences: Array<TemplateDifference>, };
+
+export type FieldDefault = { 
+/**
+ * `head.trade_mode`, `head.freight.currency`, `lines.unit` ….
+ */
+path: string, value: string, };
+
+export type EnterpriseIdentity = { 
+/**
+ * 统一社会信用代码, 18 chars.
+ */
+scc: string, 
+/**
+ * 海关编码, 10 chars.
+ */
+customs_code: string, 
+/**
+ * 企业名称 (Chinese).
+ */
+name: string, };
+
+export type DefaultableField = { path: string, label_zh: string, label_en: string, 
+/**
+ * The most characters a value may have (the field's own limit, else
+ * [`DEFAULT_VALUE_MAX_CHARS`]).
+ */
+max_chars: number, };
+
+export type DefaultsView = { 
+/**
+ * 本企业自理申报: the enterprise is also the consignee/consignor and
+ * consuming/producing unit of its declarations.
+ */
+self_filing: boolean, 
+/**
+ * The clerk's values, by path.
+ */
+values: Array<FieldDefault>, 
+/**
+ * Every field that may have one, with its label and limit.
+ */
+fields: Array<DefaultableField>, 
+/**
+ * The logged-in enterprise (synced profile), if any was synced.
+ */
+enterprise: EnterpriseIdentity | null, };
+
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "template_name_taken", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "no_server", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
 export const AWAITING_CODES = ["exchange_waiting", "exchange_taken", "exchange_queued"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;
@@ -1103,5 +1189,7 @@ export const MAX_LINES = 50;
 export const DEFAULT_LEVY_RULES: readonly { tradeMode: string; ie: IeFlag | null; levyKind: string }[] = [{ tradeMode: "0214", ie: null, levyKind: "502" }, { tradeMode: "0615", ie: null, levyKind: "503" }, { tradeMode: "2025", ie: "I", levyKind: "789" }, { tradeMode: "2225", ie: "I", levyKind: "789" }, { tradeMode: "0320", ie: "I", levyKind: "501" }, { tradeMode: "3100", ie: "E", levyKind: "299" }];
 /** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */
 export const FILE_ERROR_CODES = ["file.unreadable", "file.too_large", "file.not_text", "file.unknown_format", "file.json", "file.unsupported", "file.too_long", "file.too_many", "file.unwritable", "file.exists"] as const;
+/** How the first revision of a draft made from a template is noted, before the template's name. */
+export const FROM_TEMPLATE_NOTE = "from template ";
 /** Tauri event names the app emits. */
 export const EVENTS = { sync: "sync-event", originBatch: "origin-batch-progress" } as const;

@@ -11,4 +11,5 @@ mod limits;
 mod messages;
 mod origin;
 mod tax;
+mod templates;
 mod verify;

@@ -55,7 +55,8 @@ fn split_index(segment: &str) -> (&str, Option<usize>) {
 }
 
 /// Sort key of a field path: a sequence of positions, compared lexicographically.
-pub(crate) fn field_key(path: &str) -> Vec<usize> {
+/// Also orders the differences from a template (form order, not key order).
+pub fn field_key(path: &str) -> Vec<usize> {
     let mut segments = path.split('.');
     let (top, index) = split_index(segments.next().unwrap_or(""));
     let mut key = vec![rank(TOP_FIELDS, top)];

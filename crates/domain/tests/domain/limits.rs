@@ -341,6 +341,26 @@ fn assumed_rows_are_marked_and_file_limits_are_sane() {
 #[test]
 fn the_docs_list_every_row() {
     const DOC: &str = include_str!("../../../../docs/limits.md");
+    for (name, max) in [
+        (
+            "TEMPLATE_NAME_MAX_CHARS",
+            portdesk_domain::limits::TEMPLATE_NAME_MAX_CHARS,
+        ),
+        (
+            "TEMPLATE_NOTE_MAX_CHARS",
+            portdesk_domain::limits::TEMPLATE_NOTE_MAX_CHARS,
+        ),
+        (
+            "DEFAULT_VALUE_MAX_CHARS",
+            portdesk_domain::limits::DEFAULT_VALUE_MAX_CHARS,
+        ),
+    ] {
+        let row = DOC
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("docs/limits.md lacks {name}"));
+        assert!(row.contains(&format!("| {max} characters |")), "{row}");
+    }
     for row in DECLARATION_LIMITS.iter().chain(ORIGIN_LIMITS) {
         let when = match row.ie_flag {
             None => "",
@@ -364,8 +384,8 @@ fn the_docs_list_every_row() {
     let rows = DOC.lines().filter(|l| l.starts_with("| `")).count();
     assert_eq!(
         rows,
-        // + 1: EXTENSIONS_MAX_BYTES.
-        DECLARATION_LIMITS.len() + ORIGIN_LIMITS.len() + FILE_LIMITS.len() + 1,
+        // + 1: EXTENSIONS_MAX_BYTES; + 3: the template name and note, a default value.
+        DECLARATION_LIMITS.len() + ORIGIN_LIMITS.len() + FILE_LIMITS.len() + 1 + 3,
         "docs/limits.md has rows the code does not"
     );
     for (name, limit, text) in [

@@ -6,3 +6,4 @@ mod copy;
 mod interchange_props;
 mod messages;
 mod tax;
+mod templates;

@@ -7,4 +7,5 @@ mod flows;
 mod message_log;
 mod origin;
 mod outbox;
+mod templates;
 mod upgrade;
