@@ -1,0 +1,59 @@
+//! Export in the template's layout, import through the template layout:
+//! the same declaration, for every declaration fixture.
+
+use portdesk_domain::{CodeLists, Declaration, IeFlag};
+use portdesk_sheet::{
+    extract, read_workbook, template_layout, write_declaration, write_template, Part,
+};
+
+const FIXTURES: &[&str] = &[
+    "declaration-valid.json",
+    "declaration-invalid.json",
+    "declaration-two-step-full.json",
+    "declaration-two-step-summary.json",
+];
+
+fn fixture(name: &str) -> Declaration {
+    let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// What importing `bytes` as a new declaration through the template gives.
+pub fn import_template(bytes: &[u8]) -> Declaration {
+    let lists = CodeLists::bundled();
+    let book = read_workbook(bytes, "x.xlsx").unwrap();
+    let found = extract(&book, &template_layout(), &lists).unwrap();
+    assert!(found.unreadable.is_empty(), "{:#?}", found.unreadable);
+    found.onto(Declaration::new(String::new(), IeFlag::I))
+}
+
+#[test]
+fn every_fixture_comes_back_the_same() {
+    let lists = CodeLists::bundled();
+    for name in FIXTURES {
+        let d = fixture(name);
+        let bytes = write_declaration(&d, &lists).unwrap();
+        assert_eq!(import_template(&bytes), d, "{name}");
+    }
+}
+
+#[test]
+fn the_template_has_its_sheets_and_headers() {
+    let lists = CodeLists::bundled();
+    let book = read_workbook(&write_template(&lists).unwrap(), "t.xlsx").unwrap();
+    for part in Part::ALL {
+        let sheet = book.sheet(part.sheet_name()).unwrap();
+        let columns = portdesk_sheet::template_columns(part);
+        for (i, c) in columns.iter().enumerate() {
+            assert_eq!(sheet.cell(1, i as u32).text(), c.zh);
+            assert_eq!(sheet.cell(2, i as u32).text(), c.en);
+        }
+        assert_eq!(sheet.rows.len(), 2, "{}: no data", part.sheet_name());
+    }
+    // The long lists (countries, ports) are on the hidden sheet.
+    let lists_sheet = book.sheet(portdesk_sheet::template::LISTS_SHEET).unwrap();
+    assert!(lists_sheet.rows.len() > 200);
+    // An empty template reads as nothing.
+    let empty = import_template(&write_template(&lists).unwrap());
+    assert_eq!(empty, Declaration::new(String::new(), IeFlag::I));
+}
