@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::open_drafts;
 
 /// A draft id, or the client document id (ClientSeqNo) of one.
-async fn resolve(drafts: &Drafts, target: &str) -> anyhow::Result<Uuid> {
+pub(crate) async fn resolve(drafts: &Drafts, target: &str) -> anyhow::Result<Uuid> {
     if let Ok(id) = Uuid::parse_str(target) {
         return Ok(id);
     }

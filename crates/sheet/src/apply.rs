@@ -116,6 +116,16 @@ pub fn extract(
             }
         }
     }
+    // In the order a clerk reads the file: sheet, row, column.
+    let sheet_pos = |name: &str| book.sheets.iter().position(|s| s.name == name);
+    out.unreadable.sort_by(|a, b| {
+        (sheet_pos(&a.sheet), a.row, a.column.len(), &a.column).cmp(&(
+            sheet_pos(&b.sheet),
+            b.row,
+            b.column.len(),
+            &b.column,
+        ))
+    });
     Ok(out)
 }
 
@@ -174,7 +184,11 @@ fn read_head(
             })?;
             (sheet.cell(row, col).clone(), row, Some(col))
         } else if let Some(c) = &src.column {
-            let col = pl.resolve_column(sheet, c)?;
+            let col = match pl.resolve_column(sheet, c) {
+                Ok(col) => col,
+                Err(_) if pl.skip_missing => continue,
+                Err(e) => return Err(e),
+            };
             let row = pl.data_row();
             (sheet.cell(row, col).clone(), row, Some(col))
         } else {
@@ -230,7 +244,11 @@ fn read_table(
         };
         let src = spec.source();
         let col = match &src.column {
-            Some(c) => Some(pl.resolve_column(sheet, c)?),
+            Some(c) => match pl.resolve_column(sheet, c) {
+                Ok(col) => Some(col),
+                Err(_) if pl.skip_missing => continue,
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         sources.push((column, src, col));
@@ -261,6 +279,19 @@ fn read_table(
             None => true,
         });
         if mapped_blank {
+            continue;
+        }
+        // A second header row (the English under the Chinese) is not an item.
+        let is_header = sources
+            .iter()
+            .all(|(_, src, col)| match (col, &src.column) {
+                (Some(c), Some(spec)) => {
+                    let t = normalize(&sheet.cell(row, *c).text());
+                    t.is_empty() || spec.split('|').any(|alt| normalize(alt) == t)
+                }
+                _ => true,
+            });
+        if is_header && row > 1 && pl.header_row.is_some() {
             continue;
         }
         let mut fields = BTreeMap::new();

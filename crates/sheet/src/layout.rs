@@ -27,9 +27,38 @@ use crate::template::{template_columns, Part as TemplatePart, TEMPLATE_HEADER_RO
 /// Name of the built-in layout of our own template.
 pub const TEMPLATE_LAYOUT: &str = "template";
 
+/// Name of the built-in layout of goods lines under the template's line
+/// headers (Chinese or English, one or both header rows) on the first
+/// sheet: a CSV or a one-sheet workbook made from the template's columns.
+pub const TEMPLATE_LINES_LAYOUT: &str = "template-lines";
+
+/// The built-in layouts, before any saved one.
+pub fn builtin_layouts() -> Vec<Layout> {
+    vec![template_layout(), template_lines_layout()]
+}
+
+/// The layout [`TEMPLATE_LINES_LAYOUT`] names.
+pub fn template_lines_layout() -> Layout {
+    let lines = template_layout().lines.map(|l| PartLayout {
+        sheet: SheetRef::Index(1),
+        header_row: Some(1),
+        first_data_row: Some(2),
+        optional: false,
+        ..l
+    });
+    Layout {
+        name: TEMPLATE_LINES_LAYOUT.into(),
+        description: "模板的商品列（第一个工作表）/ the template's line columns on the first sheet"
+            .into(),
+        lines,
+        ..Layout::default()
+    }
+}
+
 /// Where one part of a declaration is and which column holds which field.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(rename = "SheetPartLayout")]
 pub struct PartLayout {
     /// The sheet: its name, or its 1-based position as a number.
     pub sheet: SheetRef,
@@ -49,6 +78,12 @@ pub struct PartLayout {
     /// being refused (the template: a workbook of lines only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub optional: bool,
+    /// A column whose header the sheet lacks leaves its field empty instead
+    /// of refusing the layout (the template: a file may carry only the
+    /// columns it fills). Such a part is suggested when it finds at least
+    /// two of its columns.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_missing: bool,
     /// Field name → where its value is. Field names are the declaration's
     /// (`commodity_code`, `head` `gross_weight`, `freight.mark`); a lines
     /// part may also read the import-only `net_weight`, `gross_weight` and
@@ -74,6 +109,7 @@ impl Default for SheetRef {
 /// text); otherwise a [`FieldSource`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
+#[ts(rename = "SheetFieldSpec")]
 pub enum FieldSpec {
     Column(String),
     Source(FieldSource),
@@ -96,6 +132,7 @@ impl FieldSpec {
 /// `right_of` and `value` says where; `map` and `number` say how.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(default, deny_unknown_fields)]
+#[ts(rename = "SheetFieldSource")]
 pub struct FieldSource {
     /// A column letter (`A`–`XFD`, upper case) or its header text;
     /// alternatives separated by `|` (`商品编号|commodity code`), the first
@@ -124,6 +161,7 @@ pub struct FieldSource {
 /// How a number column is read.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(default, deny_unknown_fields)]
+#[ts(rename = "SheetNumberFormat")]
 pub struct NumberFormat {
     /// Multiply by this decimal (`"0.001"`: grams to kilograms).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,6 +177,7 @@ pub struct NumberFormat {
 /// A whole layout (导入格式).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(rename = "SheetLayout")]
 pub struct Layout {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -239,6 +278,7 @@ pub fn template_layout() -> Layout {
         first_data_row: Some(TEMPLATE_HEADER_ROWS + 1),
         stop_at: Some(Vec::new()),
         optional: true,
+        skip_missing: true,
         fields: template_columns(p)
             .into_iter()
             .map(|c| {
@@ -304,7 +344,7 @@ impl PartLayout {
 
     /// The 0-based column `column` names in `sheet`: a letter, or the first
     /// alternative found among the header rows' texts.
-    pub(crate) fn resolve_column(&self, sheet: &Sheet, column: &str) -> Result<u32, SheetError> {
+    pub fn resolve_column(&self, sheet: &Sheet, column: &str) -> Result<u32, SheetError> {
         for alt in column.split('|') {
             let alt = alt.trim();
             if alt.len() <= 3 && alt.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -363,6 +403,7 @@ fn match_score(book: &Workbook, layout: &Layout) -> Option<usize> {
             Err(_) if part.optional => continue,
             Err(_) => return None,
         };
+        let mut found = 0;
         for spec in part.fields.values() {
             if let Some(col) = spec.source().column {
                 let by_letter = col
@@ -371,10 +412,20 @@ fn match_score(book: &Workbook, layout: &Layout) -> Option<usize> {
                 if by_letter {
                     continue;
                 }
-                part.resolve_column(sheet, &col).ok()?;
-                score += 1;
+                match part.resolve_column(sheet, &col) {
+                    Ok(_) => found += 1,
+                    Err(_) if part.skip_missing => {}
+                    Err(_) => return None,
+                }
             }
         }
+        if part.skip_missing && found < 2 {
+            if part.optional {
+                continue;
+            }
+            return None;
+        }
+        score += found;
     }
     (score > 0).then_some(score)
 }

@@ -20,8 +20,8 @@ pub mod template;
 pub use apply::{extract, Extracted, Imported, RowFigures, RowOrigin};
 pub use error::{CellError, SheetError, SHEET_ERROR_CODES};
 pub use layout::{
-    suggest_layout, template_layout, FieldSource, FieldSpec, Layout, NumberFormat, PartLayout,
-    SheetRef, TEMPLATE_LAYOUT,
+    builtin_layouts, suggest_layout, template_layout, template_lines_layout, FieldSource,
+    FieldSpec, Layout, NumberFormat, PartLayout, SheetRef, TEMPLATE_LAYOUT, TEMPLATE_LINES_LAYOUT,
 };
 pub use read::{read_workbook, Cell, Sheet, Workbook};
 pub use split::{apportion, fill_head_totals, split_declaration, Basis};
@@ -84,6 +84,7 @@ pub fn pasted_lines(text: &str) -> Result<(Workbook, Layout), SheetError> {
         first_data_row: None,
         stop_at: Some(Vec::new()),
         optional: false,
+        skip_missing: false,
         fields: fields.collect(),
     };
     if has_header {

@@ -39,7 +39,7 @@ pub fn integer_text(value: i64) -> String {
 /// with Excel's phantom 1900-02-29 at 60; 1904 system when `is_1904`); the
 /// time of day is dropped. `None` outside 1900–9999.
 pub fn serial_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
-    if !serial.is_finite() || serial < 1.0 || serial >= 2_958_466.0 {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
@@ -123,7 +123,7 @@ mod tests {
         assert_eq!(number_text(1e20).as_deref(), Some("100000000000000000000"));
         assert_eq!(number_text(0.000012345).as_deref(), Some("0.000012345"));
         assert_eq!(
-            number_text(123456789.123456789).as_deref(),
+            number_text(123_456_789.123_456_79).as_deref(),
             Some("123456789.123457")
         );
         assert_eq!(number_text(f64::NAN), None);

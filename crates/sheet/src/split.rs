@@ -27,6 +27,7 @@ const WEIGHT_DECIMALS: u32 = 5;
 /// What the parts were apportioned by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "SplitBasis")]
 pub enum Basis {
     /// The rows' net weight column.
     RowNetWeight,

@@ -26,7 +26,8 @@
 //! - `flows.rs` amendments and conflicts with the server's version;
 //! - `receipts.rs` receipts and the receipt cursor;
 //! - `delivery.rs` how an attempt ended, and what that changes;
-//! - `reference_cache.rs` tax-payment choices and cached reference data.
+//! - `reference_cache.rs` tax-payment choices and cached reference data;
+//! - `sheet_layouts.rs` saved spreadsheet import layouts.
 //!
 //! Before migrating a database written by an older release, [`Store::open`]
 //! copies the file aside (`portdesk.db.before-0007` beside it): a migration
@@ -44,6 +45,7 @@ mod reference_cache;
 mod revisions;
 mod search;
 mod settings;
+mod sheet_layouts;
 mod sql;
 
 use std::path::Path;
@@ -70,6 +72,7 @@ pub use queue::{EntryState, OutboxCounts, OutboxEntry, AWAITING_CODES};
 pub use receipts::{NewReceipt, StoredReceipt};
 pub use reference_cache::{CachedReference, ReferenceKind};
 pub use revisions::DocumentKind;
+pub use sheet_layouts::StoredLayout;
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
