@@ -10,5 +10,6 @@ mod exchange;
 mod limits;
 mod messages;
 mod origin;
+mod sheets;
 mod tax;
 mod verify;

@@ -5,4 +5,5 @@
 mod copy;
 mod interchange_props;
 mod messages;
+mod spreadsheets;
 mod tax;
