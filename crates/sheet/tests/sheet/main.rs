@@ -2,5 +2,6 @@
 //! written by another program (openpyxl, LibreOffice:
 //! tests/fixtures/excel/make_fixtures.py) read as their cells show.
 
+mod docs;
 mod fixtures;
 mod round_trip;
