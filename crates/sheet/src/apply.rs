@@ -362,17 +362,22 @@ pub fn read_value(
         .find(|(k, _)| k.trim().eq_ignore_ascii_case(trimmed) || normalize(k) == normalize(trimmed))
         .map(|(_, v)| v.clone());
     let text = mapped.as_deref().unwrap_or(trimmed);
+    // Text as typed, blanks included (a document type may start with
+    // them); a mapped value, or a code its list knows it by.
+    if column.kind == Kind::Text {
+        return Ok(match (column.code_list, &mapped) {
+            (_, Some(m)) => m.clone(),
+            (Some(list), None) if !text.is_empty() => {
+                code_of(lists, list, text).unwrap_or_else(|| raw.clone())
+            }
+            _ => raw.clone(),
+        });
+    }
     if text.is_empty() {
         return Ok(String::new());
     }
     match column.kind {
-        // Text as typed, blanks included (a document type may start with
-        // them); a mapped value or a code as its list has it.
-        Kind::Text => Ok(match (column.code_list, &mapped) {
-            (_, Some(m)) => m.clone(),
-            (Some(list), None) => code_of(lists, list, text),
-            (None, None) => raw.clone(),
-        }),
+        Kind::Text => Ok(raw.clone()),
         Kind::Number | Kind::Integer => {
             let format = src.number.clone().unwrap_or_default();
             if format.as_text {
@@ -462,31 +467,27 @@ pub fn read_value(
 }
 
 /// The code `text` stands for in `list`: itself when a code; the code of
-/// `CODE 名称`; the one code whose Chinese or English label it is; else
-/// `text` unchanged (validation then names it).
-fn code_of(lists: &CodeLists, list: &str, text: &str) -> String {
-    if lists.contains(list, text) || lists.get(list).is_none() {
-        return text.to_owned();
+/// `CODE 名称`; the one code whose Chinese or English label it is. `None`
+/// when none (the cell is then kept as typed and validation names it).
+fn code_of(lists: &CodeLists, list: &str, text: &str) -> Option<String> {
+    let entries = &lists.get(list)?.entries;
+    if lists.contains(list, text) {
+        return Some(text.to_owned());
     }
     if let Some((code, _)) = text.split_once(' ') {
         if lists.contains(list, code) {
-            return code.to_owned();
+            return Some(code.to_owned());
         }
     }
     let want = normalize(text);
-    let matches: Vec<&str> = lists
-        .get(list)
-        .map(|l| {
-            l.entries
-                .iter()
-                .filter(|e| normalize(&e.label_zh) == want || normalize(&e.label_en) == want)
-                .map(|e| e.code.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    let matches: Vec<&str> = entries
+        .iter()
+        .filter(|e| normalize(&e.label_zh) == want || normalize(&e.label_en) == want)
+        .map(|e| e.code.as_str())
+        .collect();
     match matches.as_slice() {
-        [one] => (*one).to_owned(),
-        _ => text.to_owned(),
+        [one] => Some((*one).to_owned()),
+        _ => None,
     }
 }
 
