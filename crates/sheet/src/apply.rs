@@ -546,3 +546,97 @@ fn shift_refs(refs: &str, by: usize) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{FieldSpec, NumberFormat, SheetRef};
+    use crate::read::{read_csv, Merge};
+
+    fn layout(fields: &[(&str, FieldSpec)]) -> Layout {
+        Layout {
+            name: "t".into(),
+            lines: Some(PartLayout {
+                sheet: SheetRef::Index(1),
+                header_row: Some(1),
+                fields: fields
+                    .iter()
+                    .map(|(f, s)| (f.to_string(), s.clone()))
+                    .collect(),
+                ..PartLayout::default()
+            }),
+            ..Layout::default()
+        }
+    }
+
+    fn source(column: &str, number: NumberFormat) -> FieldSpec {
+        FieldSpec::Source(FieldSource {
+            column: Some(column.into()),
+            number: Some(number),
+            ..FieldSource::default()
+        })
+    }
+
+    #[test]
+    fn grams_become_kilograms_and_text_can_stay_text() {
+        let sheet = read_csv("name,grams,qty\nbolt,1234.5,12.5x\n", "t.csv").unwrap();
+        let book = Workbook {
+            sheets: vec![sheet],
+        };
+        let l = layout(&[
+            ("name", FieldSpec::Column("name".into())),
+            (
+                "net_weight",
+                source(
+                    "grams",
+                    NumberFormat {
+                        scale: Some("0.001".into()),
+                        decimals: Some(2),
+                        as_text: false,
+                    },
+                ),
+            ),
+            (
+                "quantity",
+                source(
+                    "qty",
+                    NumberFormat {
+                        as_text: true,
+                        ..NumberFormat::default()
+                    },
+                ),
+            ),
+        ]);
+        let found = extract(&book, &l, &CodeLists::bundled()).unwrap();
+        assert!(found.unreadable.is_empty(), "{:?}", found.unreadable);
+        // 1.2345 kg rounded half away from zero to 1.23.
+        assert_eq!(found.figures[0].net_weight, Some(Decimal::new(123, 2)));
+        assert_eq!(found.lines[0].item.quantity, "12.5x");
+    }
+
+    #[test]
+    fn a_value_merged_over_data_rows_is_read_once() {
+        let mut sheet = read_csv("name,origin\nbolt,中国\nnut,\nhinge,日本\n", "t.csv").unwrap();
+        // B2:B3 merged: only B2 holds the value.
+        sheet.merged.push(Merge {
+            first_row: 1,
+            first_col: 1,
+            last_row: 2,
+            last_col: 1,
+        });
+        let book = Workbook {
+            sheets: vec![sheet],
+        };
+        let l = layout(&[
+            ("name", FieldSpec::Column("name".into())),
+            ("origin_country", FieldSpec::Column("origin".into())),
+        ]);
+        let found = extract(&book, &l, &CodeLists::bundled()).unwrap();
+        let origins: Vec<&str> = found
+            .lines
+            .iter()
+            .map(|l| l.item.origin_country.as_str())
+            .collect();
+        assert_eq!(origins, ["CHN", "", "JPN"]);
+    }
+}
