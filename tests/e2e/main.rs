@@ -19,5 +19,6 @@ mod drafts;
 mod flows;
 mod messages;
 mod origin;
+mod sheets;
 mod sync;
 mod tax;
