@@ -10,11 +10,17 @@ use portdesk_domain::{
     Purpose, RevisionMeta, Severity,
 };
 use portdesk_drafts::messages::{FileImportOutcome, FileProblem, MessageOperType, MessageOptions};
+use portdesk_drafts::spreadsheets::{
+    CurrencyTotal, PartTotals, PreviewRow, PreviewTotals, SheetLayoutInfo, SheetPreview,
+};
 use portdesk_drafts::{
     AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState, FieldDifference,
     FilingDeadline,
 };
 use portdesk_drafts::{DraftView, SaveResult};
+use portdesk_sheet::{
+    Basis, CellError, FieldSource, FieldSpec, Layout, NumberFormat, PartLayout, SheetRef,
+};
 use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
@@ -168,6 +174,20 @@ fn generate() -> String {
         decl::<EnterpriseIdentity>(&cfg),
         decl::<DefaultableField>(&cfg),
         decl::<DefaultsView>(&cfg),
+        decl::<SheetRef>(&cfg),
+        decl::<NumberFormat>(&cfg),
+        decl::<FieldSource>(&cfg),
+        decl::<FieldSpec>(&cfg),
+        decl::<PartLayout>(&cfg),
+        decl::<Layout>(&cfg),
+        decl::<SheetLayoutInfo>(&cfg),
+        decl::<CellError>(&cfg),
+        decl::<Basis>(&cfg),
+        decl::<PreviewRow>(&cfg),
+        decl::<CurrencyTotal>(&cfg),
+        decl::<PartTotals>(&cfg),
+        decl::<PreviewTotals>(&cfg),
+        decl::<SheetPreview>(&cfg),
     ] {
         out.push_str(&d);
         out.push('\n');

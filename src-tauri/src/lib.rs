@@ -13,6 +13,7 @@ mod desktop;
 mod filing_commands;
 mod message_commands;
 mod origin_commands;
+mod sheet_commands;
 mod sync_commands;
 mod tax_commands;
 mod template_commands;
@@ -51,6 +52,7 @@ fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .manage(message_commands::PickedPaths::default())
+        .manage(sheet_commands::PickedSheet::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::code_lists,
@@ -131,6 +133,16 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             template_commands::defaults_set,
             template_commands::defaults_clear,
             template_commands::defaults_set_self_filing,
+            sheet_commands::pick_sheet_import,
+            sheet_commands::preview_picked_sheet,
+            sheet_commands::preview_pasted_lines,
+            sheet_commands::save_sheet_import,
+            sheet_commands::sheet_layouts,
+            sheet_commands::save_sheet_layout,
+            sheet_commands::delete_sheet_layout,
+            sheet_commands::export_declaration_xlsx,
+            sheet_commands::export_drafts_xlsx,
+            sheet_commands::save_template_sheet,
         ])
 }
 

@@ -65,7 +65,7 @@ impl PickedPaths {
 
 /// The test hook's answer, if this build has one and it is set.
 #[cfg(feature = "e2e")]
-fn e2e_answer(arg: &str, env: &str) -> Option<String> {
+pub(crate) fn e2e_answer(arg: &str, env: &str) -> Option<String> {
     let prefix = format!("--{arg}=");
     std::env::args()
         .find_map(|a| a.strip_prefix(&prefix).map(str::to_owned))
@@ -74,11 +74,11 @@ fn e2e_answer(arg: &str, env: &str) -> Option<String> {
 }
 
 #[cfg(not(feature = "e2e"))]
-fn e2e_answer(_arg: &str, _env: &str) -> Option<String> {
+pub(crate) fn e2e_answer(_arg: &str, _env: &str) -> Option<String> {
     None
 }
 
-fn dialog_failed(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn dialog_failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::new("dialog_failed", format!("the file dialog failed: {e}"))
 }
 

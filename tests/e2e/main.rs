@@ -20,6 +20,7 @@ mod drafts;
 mod flows;
 mod messages;
 mod origin;
+mod sheets;
 mod sync;
 mod tax;
 mod templates;

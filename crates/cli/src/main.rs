@@ -6,6 +6,9 @@
 //!   [--out FILE|DIR]` move drafts in and out of the local store as JSON
 //!   (docs/formats/declaration.md) or declaration messages
 //!   (docs/formats/decmessage.md); import takes each file on its own.
+//! - `portdesk import FILE.xlsx|.xls|.csv [--layout NAME] [--into ID]`,
+//!   `portdesk export --format xlsx`, `portdesk layout …` and `portdesk
+//!   template-sheet` move spreadsheets in and out (docs/formats/excel.md).
 //! - `portdesk copy ID|CLIENT_SEQ_NO` copies a draft into a new one.
 //! - `portdesk new`, `portdesk template save|list|new|diff|rename|delete`
 //!   and `portdesk defaults set|clear|show|self-filing`: new declarations
@@ -31,6 +34,7 @@ mod exchange_cmd;
 mod flows_cmd;
 mod messages_cmd;
 mod origin_cmd;
+mod sheets_cmd;
 mod sync_cmd;
 mod template_cmd;
 mod verify;
@@ -82,13 +86,39 @@ enum Command {
     /// *.xml and *.json directly inside, by name). Each file on its own: one
     /// line per file on stdout (FILE ok SEQ STATUS rREV PROBLEMS, or FILE
     /// error CODE ELEMENT LINE MESSAGE); exit 1 when any file was refused.
+    ///
+    /// Spreadsheets (.xlsx, .xls, .csv) go through a layout
+    /// (docs/formats/excel.md): the preview's problems are printed, then
+    /// what it built is saved (over 50 lines: several drafts sharing the
+    /// head); an unreadable cell refuses the file, nothing saved.
     Import {
         /// Files or folders.
         files: Vec<PathBuf>,
+        /// Spreadsheets: the saved layout (or `template`); default the one
+        /// whose headers match.
+        #[arg(long)]
+        layout: Option<String>,
+        /// Spreadsheets: append the lines to this draft (id or client
+        /// sequence no.); filled head fields replace its own.
+        #[arg(long)]
+        into: Option<String>,
     },
     /// Export drafts: a JSON bundle (to stdout unless --out), or with
     /// --format decmessage one message per draft into --out DIR.
     Export(messages_cmd::ExportArgs),
+    /// Spreadsheet import layouts (导入格式): save, list, show, delete.
+    #[command(subcommand)]
+    Layout(sheets_cmd::LayoutCommand),
+    /// Write the spreadsheet template to fill in (报关单模板, .xlsx):
+    /// sheets 表头 Head, 商品 Lines, 集装箱 Containers, 随附单证 Documents,
+    /// 随附单据 Edocs, with code choices.
+    TemplateSheet {
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the JSON Schema of a declaration file.
     Schema,
     /// Convert between a JSON declaration and a declaration message (DecMessage).
@@ -286,9 +316,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { files } => tokio_run(async move {
+        Command::Import {
+            files,
+            layout,
+            into,
+        } => tokio_run(async move {
             let drafts = open_drafts(cli.data_dir).await?;
-            messages_cmd::import(&drafts, &files).await
+            messages_cmd::import(&drafts, &files, layout.as_deref(), into.as_deref()).await
+        }),
+        Command::Layout(command) => tokio_run(async move {
+            let drafts = open_drafts(cli.data_dir).await?;
+            sheets_cmd::layout(&drafts, command).await
+        }),
+        Command::TemplateSheet { out, force } => tokio_run(async move {
+            let drafts = open_drafts(cli.data_dir).await?;
+            sheets_cmd::template_sheet(&drafts, &out, force)
         }),
         Command::Login {
             account,

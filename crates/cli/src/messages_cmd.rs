@@ -26,6 +26,9 @@ pub enum ExportFormat {
     Json,
     /// One declaration message per draft, `<client_seq_no>.xml` in --out DIR.
     Decmessage,
+    /// An .xlsx in --out FILE: with --id one declaration in the template's
+    /// layout (it imports back unchanged), else the drafts list.
+    Xlsx,
 }
 
 #[derive(clap::Args)]
@@ -49,9 +52,14 @@ pub struct ExportArgs {
     /// as JSON with the fields of portdesk_message::Declarant.
     #[arg(long, value_name = "FILE.json")]
     declarant: Option<PathBuf>,
-    /// decmessage: overwrite message files already in the folder.
+    /// decmessage: overwrite message files already in the folder; xlsx:
+    /// overwrite the file.
     #[arg(long)]
     force: bool,
+    /// xlsx: the draft (id or client sequence no.) to export; without it
+    /// the drafts list (matching --search).
+    #[arg(long)]
+    id: Option<String>,
 }
 
 /// `-` for a column with nothing to say, so every line has its columns.
@@ -90,13 +98,37 @@ fn print_outcome(out: &mut impl Write, o: &FileImportOutcome) -> std::io::Result
 
 /// Imports every file of `inputs` (folders expanded), printing the summary;
 /// exit 0 when every file was imported, 1 when any was refused.
-pub async fn import(drafts: &Drafts, inputs: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub async fn import(
+    drafts: &Drafts,
+    inputs: &[PathBuf],
+    layout: Option<&str>,
+    into: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         !inputs.is_empty(),
         "import needs at least one FILE or FOLDER"
     );
-    let files = expand_inputs(inputs).map_err(|e| anyhow::anyhow!(e.message))?;
+    let (sheets, inputs): (Vec<PathBuf>, Vec<PathBuf>) = inputs
+        .iter()
+        .cloned()
+        .partition(|p| crate::sheets_cmd::is_sheet(p));
+    anyhow::ensure!(
+        (layout.is_none() && into.is_none()) || inputs.is_empty(),
+        "--layout and --into are for spreadsheets (.xlsx, .xls, .csv) only"
+    );
     let (mut ok, mut failed, mut declarations) = (0usize, 0usize, 0usize);
+    for sheet in &sheets {
+        if crate::sheets_cmd::import_sheet(drafts, sheet, layout, into).await? {
+            ok += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    let files = if inputs.is_empty() {
+        Vec::new()
+    } else {
+        expand_inputs(&inputs).map_err(|e| anyhow::anyhow!(e.message))?
+    };
     let mut stdout = std::io::stdout().lock();
     for file in &files {
         // One file at a time, so the summary streams on a folder of 1,000.
@@ -139,8 +171,25 @@ async fn all_drafts(drafts: &Drafts, search: Option<String>) -> anyhow::Result<V
 }
 
 pub async fn export(drafts: &Drafts, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    if args.format == ExportFormat::Xlsx {
+        let out = args
+            .out
+            .as_deref()
+            .context("--format xlsx needs --out FILE.xlsx")?;
+        return crate::sheets_cmd::export_xlsx(
+            drafts,
+            out,
+            args.id.as_deref(),
+            args.search.clone(),
+            args.force,
+        )
+        .await;
+    }
+    anyhow::ensure!(args.id.is_none(), "--id is for --format xlsx");
     let metas = all_drafts(drafts, args.search.clone()).await?;
     match args.format {
+        // Written above, before listing every draft.
+        ExportFormat::Xlsx => {}
         ExportFormat::Json => {
             let mut declarations = Vec::with_capacity(metas.len());
             for meta in &metas {

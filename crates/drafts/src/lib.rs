@@ -26,6 +26,7 @@ pub mod flows;
 pub mod interchange;
 pub mod messages;
 pub mod origin;
+pub mod spreadsheets;
 pub mod tax;
 pub mod templates;
 
@@ -143,6 +144,8 @@ pub struct Drafts {
     lists: Arc<CodeLists>,
     /// Check the tax-payment choice offline before filing (`tax.rs`).
     tax_check: bool,
+    /// Spreadsheet previews waiting to be saved (`spreadsheets.rs`).
+    sheet_tickets: Arc<std::sync::Mutex<spreadsheets::Tickets>>,
 }
 
 impl Drafts {
@@ -151,6 +154,7 @@ impl Drafts {
             store,
             lists,
             tax_check: true,
+            sheet_tickets: Arc::default(),
         }
     }
 

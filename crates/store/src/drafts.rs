@@ -87,6 +87,35 @@ impl Store {
         Ok(metas)
     }
 
+    /// Saves each of `updates` as the next revision of its draft and creates
+    /// each of `creates`, in ONE transaction: all or none (a spreadsheet
+    /// import that fills the open draft and adds the parts split off it).
+    /// Metas come back updates first, then creates, in the order given.
+    pub async fn save_and_create_declarations(
+        &self,
+        updates: &[(Uuid, Declaration, SaveInfo)],
+        creates: &[(Uuid, Declaration, SaveInfo)],
+    ) -> Result<Vec<DraftMeta>, StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let mut metas = Vec::with_capacity(updates.len() + creates.len());
+        for (id, decl, info) in updates {
+            let body = serde_json::to_string(decl)?;
+            metas.push(append(&mut tx, *id, decl, &body, info, false).await?);
+        }
+        for (id, decl, info) in creates {
+            let body = serde_json::to_string(decl)?;
+            metas.push(insert_draft(&mut tx, *id, decl, &body, info, now).await?);
+        }
+        tx.commit().await?;
+        tracing::debug!(
+            updated = updates.len(),
+            created = creates.len(),
+            "import saved"
+        );
+        Ok(metas)
+    }
+
     /// Saves `decl` as the next revision of draft `id`.
     ///
     /// If the document serialises byte-for-byte like the current revision,

@@ -29,6 +29,7 @@
 //! - `reference_cache.rs` tax-payment choices and cached reference data;
 //! - `templates.rs` declaration templates, the template a draft came from,
 //!   and the clerk's default values per field.
+//! - `sheet_layouts.rs` saved spreadsheet import layouts.
 //!
 //! Before migrating a database written by an older release, [`Store::open`]
 //! copies the file aside (`portdesk.db.before-0007` beside it): a migration
@@ -46,6 +47,7 @@ mod reference_cache;
 mod revisions;
 mod search;
 mod settings;
+mod sheet_layouts;
 mod sql;
 mod templates;
 
@@ -73,6 +75,7 @@ pub use queue::{EntryState, OutboxCounts, OutboxEntry, AWAITING_CODES};
 pub use receipts::{NewReceipt, StoredReceipt};
 pub use reference_cache::{CachedReference, ReferenceKind};
 pub use revisions::DocumentKind;
+pub use sheet_layouts::StoredLayout;
 pub use templates::{TemplateMeta, TemplateRevisionMeta, TemplateSource};
 
 /// The schema migrations, embedded at compile time from `migrations/*.sql`.

@@ -57,6 +57,9 @@ import type {
   VerifyResult,
   FileImportOutcome,
   MessageOptions,
+  SheetLayout,
+  SheetLayoutInfo,
+  SheetPreview,
 } from './bindings';
 import { ERROR_CODES, EVENTS } from './bindings';
 
@@ -481,4 +484,57 @@ export function clearDefault(path: string): Promise<DefaultsView> {
 
 export function setSelfFiling(on: boolean): Promise<DefaultsView> {
   return call('defaults_set_self_filing', { on });
+}
+
+// Spreadsheets (src-tauri/src/sheet_commands.rs). The page never names a path:
+// the dialogs are opened in Rust.
+
+/** Opens the open dialog and previews the spreadsheet picked (nothing saved); null when cancelled. */
+export function pickSheetImport(layout: string | null, into: string | null): Promise<SheetPreview | null> {
+  return call('pick_sheet_import', { layout, into });
+}
+
+/** Previews the spreadsheet picked last again, with another layout or target draft. */
+export function previewPickedSheet(layout: string | null, into: string | null): Promise<SheetPreview> {
+  return call('preview_picked_sheet', { layout, into });
+}
+
+/** Previews rows pasted from Excel/WPS (tab-separated) as goods lines (nothing saved). */
+export function previewPastedLines(text: string, into: string | null): Promise<SheetPreview> {
+  return call('preview_pasted_lines', { text, into });
+}
+
+/** Saves a preview's parts as the clerk left them, in one transaction. */
+export function saveSheetImport(ticket: string, parts: Declaration[]): Promise<SaveResult[]> {
+  return call('save_sheet_import', { ticket, parts });
+}
+
+/** The built-in template layout, then the saved import layouts. */
+export function sheetLayouts(): Promise<SheetLayoutInfo[]> {
+  return call('sheet_layouts');
+}
+
+/** Saves an import layout under its name. */
+export function saveSheetLayout(layout: SheetLayout): Promise<SheetLayoutInfo> {
+  return call('save_sheet_layout', { layout });
+}
+
+/** Deletes a saved import layout; whether there was one. */
+export function deleteSheetLayout(name: string): Promise<boolean> {
+  return call('delete_sheet_layout', { name });
+}
+
+/** Save dialog, then draft `id` as .xlsx in the template's layout; the path, null when cancelled. */
+export function exportDeclarationXlsx(id: string): Promise<string | null> {
+  return call('export_declaration_xlsx', { id });
+}
+
+/** Save dialog, then the drafts `query` finds as an .xlsx list; the path, null when cancelled. */
+export function exportDraftsXlsx(query: DraftQuery): Promise<string | null> {
+  return call('export_drafts_xlsx', { query });
+}
+
+/** Save dialog, then the template to fill in; the path, null when cancelled. */
+export function saveTemplateSheet(): Promise<string | null> {
+  return call('save_template_sheet');
 }

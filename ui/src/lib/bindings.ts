@@ -1175,6 +1175,208 @@ fields: Array<DefaultableField>,
  */
 enterprise: EnterpriseIdentity | null, };
 
+export type SheetRef = number | string;
+
+export type SheetNumberFormat = { 
+/**
+ * Multiply by this decimal (`"0.001"`: grams to kilograms).
+ */
+scale: string | null, 
+/**
+ * Round to this many decimals (half away from zero) after scaling.
+ */
+decimals: number | null, 
+/**
+ * Take the cell's text as it is, without checking it is a number.
+ */
+as_text: boolean, };
+
+export type SheetFieldSource = { 
+/**
+ * A column letter (`A`–`XFD`, upper case) or its header text;
+ * alternatives separated by `|` (`商品编号|commodity code`), the first
+ * found wins. Header texts compare without blanks, ignoring case.
+ */
+column: string | null, 
+/**
+ * Head only: a cell (`B3`).
+ */
+cell: string | null, 
+/**
+ * Head only: the first filled cell right of the cell reading this
+ * label (`毛重`, `Gross weight:`; a trailing colon is ignored).
+ */
+right_of: string | null, 
+/**
+ * A fixed value for every row (or the head field).
+ */
+value: string | null, 
+/**
+ * Values replaced before anything else (`PCS` → `007`, `美国` →
+ * `USA`); keys compare trimmed, ignoring case.
+ */
+map: { [key in string]: string }, 
+/**
+ * How a number is read: scaled, rounded, or taken as text.
+ */
+number: SheetNumberFormat | null, };
+
+export type SheetFieldSpec = string | SheetFieldSource;
+
+export type SheetPartLayout = { 
+/**
+ * The sheet: its name, or its 1-based position as a number.
+ */
+sheet: SheetRef, 
+/**
+ * The (first) header row, 1-based. Header texts are looked for from
+ * here to the row before `first_data_row`. None: columns by letter only.
+ */
+header_row?: number | null, 
+/**
+ * The first row of data, 1-based; default the row after `header_row`,
+ * else row 1.
+ */
+first_data_row?: number | null, 
+/**
+ * A row whose first filled cell starts with one of these ends the
+ * table (a totals row). Default `合计`, `总计`, `小计`, `Total`.
+ */
+stop_at?: Array<string> | null, 
+/**
+ * A workbook without this part's sheet skips the part instead of
+ * being refused (the template: a workbook of lines only).
+ */
+optional?: boolean, 
+/**
+ * A column whose header the sheet lacks leaves its field empty instead
+ * of refusing the layout (the template: a file may carry only the
+ * columns it fills). Such a part is suggested when it finds at least
+ * two of its columns.
+ */
+skip_missing?: boolean, 
+/**
+ * Field name → where its value is. Field names are the declaration's
+ * (`commodity_code`, `head` `gross_weight`, `freight.mark`); a lines
+ * part may also read the import-only `net_weight`, `gross_weight` and
+ * `packages` of the row, which the split apportions by.
+ */
+fields: { [key in string]: SheetFieldSpec }, };
+
+export type SheetLayout = { name: string, description?: string, head?: SheetPartLayout | null, lines?: SheetPartLayout | null, containers?: SheetPartLayout | null, documents?: SheetPartLayout | null, edocs?: SheetPartLayout | null, };
+
+export type SheetLayoutInfo = { name: string, 
+/**
+ * The built-in template layout: cannot be replaced or deleted.
+ */
+builtin: boolean, updated_at: string | null, layout: SheetLayout, };
+
+export type CellError = { sheet: string, 
+/**
+ * 1-based, as Excel numbers rows.
+ */
+row: number, 
+/**
+ * `A`, `B`, … `AA`; empty when the problem is the whole row.
+ */
+column: string, 
+/**
+ * The field the cell was read for (`lines[].quantity`, `head.ie_date`).
+ */
+field: string, message_zh: string, message_en: string, };
+
+export type SplitBasis = "row_net_weight" | "first_quantity_kg" | "line_count";
+
+export type PreviewRow = { sheet: string, 
+/**
+ * 1-based, as Excel shows it.
+ */
+row: number, 
+/**
+ * Index of the part (declaration) in `SheetPreview.parts`.
+ */
+part: number, 
+/**
+ * 1-based line number within its part (项号).
+ */
+line_no: number, commodity_code: string, name: string, quantity: string, unit: string, total_price: string, currency: string, 
+/**
+ * The row's own net weight (packing-list column), empty when none.
+ */
+net_weight: string, 
+/**
+ * What validation for declaring finds on this line.
+ */
+problems: Array<Problem>, };
+
+export type CurrencyTotal = { currency: string, total: string, };
+
+export type PartTotals = { lines: number, packages: string, gross_weight: string, net_weight: string, };
+
+export type PreviewTotals = { 
+/**
+ * Goods lines over all parts.
+ */
+lines: number, 
+/**
+ * The head's packages, gross and net weight before any split.
+ */
+packages: string, gross_weight: string, net_weight: string, 
+/**
+ * Sum of the lines' total prices, per currency.
+ */
+value: Array<CurrencyTotal>, 
+/**
+ * Per part, in `parts` order.
+ */
+parts: Array<PartTotals>, 
+/**
+ * What packages and weights were apportioned by.
+ */
+basis: SplitBasis, };
+
+export type SheetPreview = { 
+/**
+ * Names this preview for saving.
+ */
+ticket: string, 
+/**
+ * The file (its path) or `pasted`.
+ */
+source: string, 
+/**
+ * The layout applied (`template` for our own); none for pasted rows.
+ */
+layout: string | null, 
+/**
+ * The layout was chosen by matching the headers, not named.
+ */
+layout_suggested: boolean, 
+/**
+ * The draft the rows go into; none: new drafts.
+ */
+into: string | null, 
+/**
+ * The declarations to save: the first is `into` when given; more than
+ * one when the lines were over 50. Parts after the first have no
+ * client sequence no. yet (given on saving).
+ */
+parts: Array<Declaration>, 
+/**
+ * The imported rows (not the open draft's own lines).
+ */
+rows: Array<PreviewRow>, 
+/**
+ * Per part (in `parts` order), what validation for declaring finds;
+ * field paths as in the editor (`lines[3].unit`).
+ */
+problems: Array<Array<Problem>>, 
+/**
+ * Cells that could not be read: while there is one, the import cannot
+ * be saved.
+ */
+unreadable: Array<CellError>, totals: PreviewTotals, };
+
 export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "template_name_taken", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "no_server", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
 export const AWAITING_CODES = ["exchange_waiting", "exchange_taken", "exchange_queued"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;

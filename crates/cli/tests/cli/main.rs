@@ -10,6 +10,7 @@ mod exchange;
 mod limits;
 mod messages;
 mod origin;
+mod sheets;
 mod tax;
 mod templates;
 mod verify;

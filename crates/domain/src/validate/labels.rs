@@ -73,6 +73,27 @@ fn find(
         .map(|(_, zh, en)| (*zh, *en))
 }
 
+/// Which fields one part of a declaration has, for tools that lay a
+/// declaration out in columns (the spreadsheet template): `(name, zh, en)`
+/// in struct order. `part` is `head`, `lines`, `containers`, `documents`,
+/// `edocs` or `charge` (the three fields of a freight, insurance or other
+/// charge); any other part has none. Head rows include the flag, the
+/// charges and the booleans; the caller decides how to write each.
+pub fn part_fields(part: &str) -> Vec<(&'static str, &'static str, &'static str)> {
+    match part {
+        "head" => super::head_fields::HEAD
+            .iter()
+            .map(|f| (f.name, f.zh, f.en))
+            .collect(),
+        "lines" => LINE.to_vec(),
+        "containers" => CONTAINER.to_vec(),
+        "documents" => DOCUMENT.to_vec(),
+        "edocs" => EDOC.to_vec(),
+        "charge" => CHARGE.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// The (Chinese, English) name of the field at `path` (`head.gross_weight`,
 /// `lines[1].commodity_code`); the path itself when it names no field.
 pub fn field_label(path: &str) -> (String, String) {

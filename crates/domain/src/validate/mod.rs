@@ -30,7 +30,7 @@ mod tests;
 
 pub use crate::rules::{parse_decimal, DecimalError, RuleInfo};
 pub use cross_field::{default_levy_kind, expected_duty_mode, DefaultLevyRule, DEFAULT_LEVY_RULES};
-pub use labels::field_label;
+pub use labels::{field_label, part_fields};
 pub use order::field_key;
 
 use crate::code_list::CodeLists;

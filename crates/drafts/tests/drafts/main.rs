@@ -5,5 +5,6 @@
 mod copy;
 mod interchange_props;
 mod messages;
+mod spreadsheets;
 mod tax;
 mod templates;
