@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/svelte';
+import { cleanup, configure } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 
 // jsdom lacks these; the UI calls them optionally.
@@ -11,6 +11,12 @@ if (!globalThis.CSS?.escape) {
     escape: (s: string) => s.replace(/["\\[\]]/g, '\\$&'),
   };
 }
+
+// The gate runs these beside a cargo build on two shared cores: a
+// rendering step can take seconds there, so waits allow 5 s (not 1 s).
+// They return as soon as the condition holds; a test that can never pass
+// still fails.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
