@@ -115,12 +115,19 @@ pub fn split_declaration(decl: Declaration, figures: &[RowFigures]) -> (Basis, V
     let packages = share(&decl.head.packages, 0, Decimal::ONE);
     let gross = share(&decl.head.gross_weight, WEIGHT_DECIMALS, Decimal::ONE);
     let net = share(&decl.head.net_weight, WEIGHT_DECIMALS, Decimal::ONE);
+    // The shared rest once, without the lines and containers each part
+    // takes its own of (cloning 5,000 lines a part would dominate).
+    let shared = Declaration {
+        lines: Vec::new(),
+        containers: Vec::new(),
+        ..decl.clone()
+    };
     let mut parts = Vec::with_capacity(chunks.len());
     for (k, range) in chunks.iter().enumerate() {
         let mut part = Declaration {
             lines: decl.lines[range.clone()].to_vec(),
             containers: containers_for(&decl, range),
-            ..decl.clone()
+            ..shared.clone()
         };
         if k > 0 {
             part.client_seq_no = String::new();
