@@ -270,7 +270,11 @@ impl Drafts {
                     Some("E") => IeFlag::E,
                     _ => IeFlag::I,
                 };
-                Declaration::new(String::new(), flag)
+                // A new declaration from a sheet starts as a typed one does
+                // (初始值); what the sheet gives then replaces the defaults.
+                let mut base = Declaration::new(String::new(), flag);
+                self.prefill(&mut base, true).await?;
+                base
             }
         };
         let (parts, figures, basis, before) = assemble(&found, base);

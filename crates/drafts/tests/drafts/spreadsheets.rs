@@ -277,3 +277,33 @@ async fn seventy_three_lines_save_as_two_drafts_in_one_go() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_new_declaration_from_a_sheet_takes_the_defaults_under_what_the_sheet_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = open(dir.path()).await;
+    // 初始值: the declaring customs and the trading country by default.
+    drafts
+        .set_default("head.declaring_customs", "0900")
+        .await
+        .unwrap();
+    drafts
+        .set_default("head.trading_country", "JPN")
+        .await
+        .unwrap();
+    // The packing list's layout fixes the trade mode and gives the bill no.
+    let layout: portdesk_sheet::Layout = serde_json::from_str(
+        &std::fs::read_to_string(fixture("excel/packing-list-odd.layout.json")).unwrap(),
+    )
+    .unwrap();
+    drafts.save_sheet_layout(&layout).await.unwrap();
+    let p = drafts
+        .preview_sheet_import(&fixture("excel/packing-list-odd.xlsx"), None, None)
+        .await
+        .unwrap();
+    let head = &p.parts[0].head;
+    assert_eq!(head.declaring_customs, "0900");
+    assert_eq!(head.trading_country, "JPN");
+    assert_eq!(head.trade_mode, "0110");
+    assert_eq!(head.bill_no, "COSU6399887766");
+}
