@@ -20,10 +20,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::cell_names::cell_ref;
 use crate::error::{CellError, SheetError};
 use crate::layout::{find_sheet, normalize, FieldSource, Layout, PartLayout};
 use crate::number::{date_text, decimal_text, parse_date_text, parse_number_text, serial_date};
-use crate::read::{cell_ref, Cell, Sheet, Workbook};
+use crate::read::{Cell, Sheet, Workbook};
 use crate::template::{template_columns, Kind, Part, TemplateColumn};
 
 /// Where a row came from, as Excel shows it.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::read::column_letter;
+use crate::cell_names::column_letter;
 
 /// A cell that could not be read as its field needs (无法读取的单元格):
 /// where it is, as Excel shows it (sheet, 1-based row, column letter), and

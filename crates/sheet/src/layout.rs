@@ -20,8 +20,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::cell_names::column_index;
 use crate::error::SheetError;
-use crate::read::{column_index, Sheet, Workbook};
+use crate::read::{Sheet, Workbook};
 use crate::template::{template_columns, Part as TemplatePart, TEMPLATE_HEADER_ROWS};
 
 /// Name of the built-in layout of our own template.
@@ -253,7 +254,7 @@ impl Layout {
                     return Err(bad("cell and right_of are for the head only"));
                 }
                 if let Some(c) = &s.cell {
-                    if crate::read::cell_ref(c).is_none() {
+                    if crate::cell_names::cell_ref(c).is_none() {
                         return Err(bad("cell is not a reference like B3"));
                     }
                 }

@@ -10,6 +10,7 @@
 //! template, layouts and how values are read.
 
 pub mod apply;
+pub mod cell_names;
 pub mod error;
 pub mod layout;
 pub mod number;
@@ -67,14 +68,14 @@ pub fn pasted_lines(text: &str) -> Result<(Workbook, Layout), SheetError> {
             let spec = if has_header {
                 format!("{}|{}", c.zh, c.en)
             } else {
-                read::column_letter(i as u32)
+                cell_names::column_letter(i as u32)
             };
             (c.field.clone(), FieldSpec::Column(spec))
         })
         .filter(|(_, spec)| match spec {
             // Without headers, only the columns the rows reach.
             FieldSpec::Column(c) if !has_header => {
-                read::column_index(c).is_some_and(|i| i < sheet.width())
+                cell_names::column_index(c).is_some_and(|i| i < sheet.width())
             }
             _ => true,
         });

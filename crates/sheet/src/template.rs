@@ -329,7 +329,7 @@ fn write_declaration_sheets(
                             long_lists.len() - 1
                         }
                     };
-                    let letter = crate::read::column_letter(index as u32);
+                    let letter = crate::cell_names::column_letter(index as u32);
                     DataValidation::new().allow_list_formula(Formula::new(format!(
                         "='{LISTS_SHEET}'!${letter}$2:${letter}${}",
                         choices.len() + 1

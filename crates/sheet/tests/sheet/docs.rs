@@ -43,7 +43,7 @@ fn tables() -> String {
             };
             out.push_str(&format!(
                 "| {} | {field} | {} | {} | {kind} | {choices} |\n",
-                portdesk_sheet::read::column_letter(i as u32),
+                portdesk_sheet::cell_names::column_letter(i as u32),
                 c.zh,
                 c.en
             ));
