@@ -369,23 +369,33 @@ impl Drafts {
         Ok(self.store.file_declarations(&requests).await?)
     }
 
-    /// Ids of every live draft that passes the declare rules and is not filed.
-    pub async fn ready_ids(&self) -> Result<Vec<Uuid>, DraftError> {
-        let mut ids = Vec::new();
-        let mut query = DraftQuery {
-            status: Some(DraftStatus::Ready),
+    /// Every draft `query` finds, page by page (its offset and limit are
+    /// the pager's): for the ready list and the list export.
+    pub async fn list_all(&self, query: &DraftQuery) -> Result<Vec<DraftMeta>, DraftError> {
+        let mut all = Vec::new();
+        let mut q = DraftQuery {
+            offset: 0,
             limit: 500,
-            ..DraftQuery::default()
+            ..query.clone()
         };
         loop {
-            let page = self.list(&query).await?;
-            ids.extend(page.items.iter().map(|m| m.id));
-            query.offset += page.items.len() as u32;
-            if page.items.is_empty() || u64::from(query.offset) >= page.total {
-                break;
+            let page = self.list(&q).await?;
+            let n = page.items.len();
+            all.extend(page.items);
+            q.offset += n as u32;
+            if n == 0 || u64::from(q.offset) >= page.total {
+                return Ok(all);
             }
         }
-        Ok(ids)
+    }
+
+    /// Ids of every live draft that passes the declare rules and is not filed.
+    pub async fn ready_ids(&self) -> Result<Vec<Uuid>, DraftError> {
+        let query = DraftQuery {
+            status: Some(DraftStatus::Ready),
+            ..DraftQuery::default()
+        };
+        Ok(self.list_all(&query).await?.iter().map(|m| m.id).collect())
     }
 
     async fn insert(

@@ -18,8 +18,7 @@ use std::path::Path;
 
 use portdesk_domain::limits::SHEET_FILE;
 use portdesk_domain::{
-    client_seq_no_for, Declaration, DraftMeta, DraftQuery, IeFlag, Problem, Purpose, SaveInfo,
-    MAX_LINES,
+    client_seq_no_for, Declaration, DraftQuery, IeFlag, Problem, Purpose, SaveInfo, MAX_LINES,
 };
 use portdesk_sheet::{
     builtin_layouts, extract, fill_head_totals, pasted_lines, read_workbook, split_declaration,
@@ -510,21 +509,7 @@ impl Drafts {
         path: &Path,
         overwrite: bool,
     ) -> Result<u64, FileProblem> {
-        let mut all: Vec<DraftMeta> = Vec::new();
-        let mut q = DraftQuery {
-            offset: 0,
-            limit: 500,
-            ..query.clone()
-        };
-        loop {
-            let page = self.list(&q).await?;
-            let n = page.items.len();
-            all.extend(page.items);
-            q.offset += n as u32;
-            if n == 0 || u64::from(q.offset) >= page.total {
-                break;
-            }
-        }
+        let all = self.list_all(query).await?;
         let bytes = write_draft_list(&all).map_err(unwritable)?;
         write_file_atomically(path, &bytes, overwrite)?;
         Ok(all.len() as u64)
