@@ -353,38 +353,34 @@ impl Drafts {
                 ));
             }
         }
+        // Each part validated once, after a new one has its sequence no.;
+        // the problems are kept beside the rows the store takes.
         let mut updates = Vec::new();
         let mut creates = Vec::new();
+        let (mut update_problems, mut create_problems) = (Vec::new(), Vec::new());
         for (i, mut p) in parts.into_iter().enumerate() {
             let target = match (i, t.into) {
                 (0, Some(id)) => Some(id),
                 _ if p.client_seq_no.trim().is_empty() => None,
                 _ => self.store.find_by_client_seq_no(&p.client_seq_no).await?,
             };
+            let id = target.unwrap_or_else(Uuid::now_v7);
+            if target.is_none() && p.client_seq_no.trim().is_empty() {
+                p.client_seq_no = client_seq_no_for(id);
+            }
             let problems = self.validate(&p, Purpose::Declare);
             let info = SaveInfo::from_problems(&problems, "import (spreadsheet)");
-            match target {
-                Some(id) => updates.push((id, p, info, problems)),
-                None => {
-                    let id = Uuid::now_v7();
-                    if p.client_seq_no.trim().is_empty() {
-                        p.client_seq_no = client_seq_no_for(id);
-                    }
-                    // The new sequence no. may change what validation says.
-                    let problems = self.validate(&p, Purpose::Declare);
-                    let info = SaveInfo::from_problems(&problems, "import (spreadsheet)");
-                    creates.push((id, p, info, problems));
-                }
+            if target.is_some() {
+                updates.push((id, p, info));
+                update_problems.push(problems);
+            } else {
+                creates.push((id, p, info));
+                create_problems.push(problems);
             }
         }
-        let strip = |v: &[(Uuid, Declaration, SaveInfo, Vec<Problem>)]| -> Vec<(Uuid, Declaration, SaveInfo)> {
-            v.iter()
-                .map(|(id, d, info, _)| (*id, d.clone(), info.clone()))
-                .collect()
-        };
         let metas = self
             .store
-            .save_and_create_declarations(&strip(&updates), &strip(&creates))
+            .save_and_create_declarations(&updates, &creates)
             .await?;
         self.sheet_tickets
             .lock()
@@ -393,7 +389,7 @@ impl Drafts {
             .remove(&ticket);
         Ok(metas
             .into_iter()
-            .zip(updates.into_iter().chain(creates).map(|(_, _, _, p)| p))
+            .zip(update_problems.into_iter().chain(create_problems))
             .map(|(meta, problems)| SaveResult { meta, problems })
             .collect())
     }
