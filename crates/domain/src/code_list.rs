@@ -11,6 +11,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::dated_data::DatedData;
+
 /// One code and its labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct CodeEntry {
@@ -110,7 +112,7 @@ impl CodeLists {
     /// date is already there. Returns whether it replaced anything.
     pub fn offer(&mut self, list: CodeList) -> bool {
         match self.lists.get(&list.name) {
-            Some(current) if current.version_date >= list.version_date => false,
+            Some(current) if !list.is_newer_than(current) => false,
             _ => {
                 self.lists.insert(list.name.clone(), list);
                 true
@@ -149,17 +151,7 @@ pub fn parse_code_list(file: &str, text: &str) -> Result<CodeList, CodeListError
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn is_iso_date(s: &str) -> bool {
-        let b = s.as_bytes();
-        b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-            && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-    }
+    use crate::dated_data::is_iso_date;
 
     #[test]
     fn every_bundled_list_is_valid() {

@@ -7,6 +7,7 @@ pub mod client_seq_no;
 pub mod code_list;
 pub mod copy;
 pub mod currency;
+pub mod dated_data;
 pub mod declaration;
 pub mod defaults;
 pub mod draft;

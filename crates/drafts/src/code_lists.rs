@@ -3,11 +3,10 @@
 
 use std::path::Path;
 
-use portdesk_domain::code_list::parse_code_list;
 use portdesk_domain::limits::CODE_LIST_FILE;
-use portdesk_domain::CodeLists;
+use portdesk_domain::{CodeList, CodeLists};
 
-use crate::files::read_text_limited;
+use crate::data_files::read_data_file;
 
 /// The bundled code lists updated from `data_dir/codelists/*.json`. A broken
 /// file, or one over [`CODE_LIST_FILE`]'s size, is logged and skipped: the
@@ -23,10 +22,7 @@ pub fn load_code_lists(data_dir: &Path) -> CodeLists {
             continue;
         }
         let name = path.display().to_string();
-        match read_text_limited(&path, &CODE_LIST_FILE)
-            .map_err(|e| e.reason())
-            .and_then(|text| parse_code_list(&name, &text).map_err(|e| e.to_string()))
-        {
+        match read_data_file::<CodeList>(&path, &CODE_LIST_FILE) {
             Ok(list) => {
                 if lists.offer(list) {
                     tracing::info!(file = %name, "code list updated from data dir");

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 pub mod certificates;
 pub mod code_lists;
+pub mod data_files;
 pub mod files;
 pub mod flows;
 pub mod interchange;
@@ -31,6 +32,7 @@ pub mod tax;
 pub mod templates;
 
 pub use code_lists::load_code_lists;
+pub use data_files::load_dated;
 pub use flows::{
     two_step_deadline, AmendmentChange, AmendmentView, ConflictChoice, ConflictView, DeadlineState,
     FieldDifference, FilingDeadline,
