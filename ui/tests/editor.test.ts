@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import Editor from '../src/lib/components/Editor.svelte';
 import { setCodeLists } from '../src/lib/codes.svelte';
-import { setLocale } from '../src/lib/i18n/index.svelte';
+import { fieldHelp, setLocale } from '../src/lib/i18n/index.svelte';
 import { FakeBackend, SAMPLE_CODE_LISTS } from '../harness/fake-backend';
 import type { Declaration } from '../src/lib/bindings';
 
@@ -356,4 +356,39 @@ describe('Editor', () => {
     expect(field('lines[1].name').value).toBe('显示器');
     expect(field('lines[0].name').value).toBe('便携式计算机');
   });
+
+  it('shows the filling rule of every field as it takes focus, and beside each problem', async () => {
+    const { id } = setup((d) => {
+      d.head.gross_weight = '100';
+      d.head.net_weight = '120';
+      d.lines.push({ ...emptyLine(), commodity_code: '847130', name: '便携式计算机' });
+      d.containers.push({ number: 'MSKU1234565', size_type: '22G1', line_refs: '1', part_load: false, weight: '2200' });
+      d.documents.push({ code: 'Y', cert_no: 'E26001' });
+      d.edocs.push({ code: '00000001', file_name: 'invoice.pdf', size: '1024' });
+    });
+    await open(id);
+    const bar = screen.getByTestId('field-help');
+    expect(bar.textContent).toContain('选中一个字段');
+    // Every input of the form, head and all four tables, has its line.
+    const paths = [...document.querySelectorAll<HTMLElement>('.editor [data-field]')].map((el) => el.dataset.field!);
+    expect(paths).toContain('containers[0].number');
+    expect(paths).toContain('edocs[0].size');
+    const missing = paths.filter((p) => !fieldHelp(p, 'I'));
+    expect(missing).toEqual([]);
+
+    field('lines[0].commodity_code').focus();
+    await waitFor(() => expect(bar.textContent).toContain('第1行 商品编号'));
+    expect(bar.textContent).toContain('10位商品编号');
+    field('head.trade_country').focus();
+    // The import form's variant: 启运国 for an import.
+    await waitFor(() => expect(bar.textContent).toContain('进口货物起始发出'));
+
+    const panel = screen.getByTestId('problems-panel');
+    const net = panel.querySelector('[data-help-for="head.net_weight"]');
+    expect(net?.textContent).toContain('毛重减去外包装材料');
+
+    setLocale('en');
+    await waitFor(() => expect(bar.textContent).toContain('Country of departure'));
+  });
 });
+

@@ -27,6 +27,28 @@ describe('catalogs', () => {
     }
   });
 
+  it('give every labelled declaration field one line of filling rules in both languages', () => {
+    const keys = Object.keys(zhCN) as (keyof typeof zhCN)[];
+    const labels = keys.filter((k) => k.startsWith('field.'));
+    for (const label of labels) {
+      const pattern = label.slice('field.'.length);
+      const base = pattern.replace(/@[IE]$/, '');
+      // A label's import/export variant is covered by the help's variant or its plain line.
+      const help = (`help.${pattern}` in zhCN ? `help.${pattern}` : `help.${base}`) as keyof typeof zhCN;
+      expect(keys, label).toContain(help);
+      for (const text of [zhCN[help], en[help]]) {
+        expect(text, help).not.toMatch(/\n/);
+        expect(text.length, help).toBeLessThanOrEqual(120);
+      }
+      expect(zhCN[help], help).toMatch(/[\u4e00-\u9fff]/);
+      expect(en[help], help).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+    // and no line of help for a field that has no label
+    for (const k of keys.filter((k) => k.startsWith('help.'))) {
+      expect(keys, k).toContain(`field.${k.slice('help.'.length)}`.replace(/@[IE]$/, '') as keyof typeof zhCN);
+    }
+  });
+
   it('label every draft status', () => {
     for (const status of DRAFT_STATUSES) {
       expect(Object.keys(zhCN)).toContain(`status.${status}`);

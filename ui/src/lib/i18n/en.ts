@@ -1,5 +1,6 @@
 // English message catalog. Must have exactly the keys of zh-CN.ts (the type
 // below enforces it).
+import fieldHelpEn from './field-help.en';
 import type zhCN from './zh-CN';
 
 const en: Record<keyof typeof zhCN, string> = {
@@ -792,6 +793,9 @@ const en: Record<keyof typeof zhCN, string> = {
   'editor.import_lines_hint': 'Add the goods rows of an Excel or CSV file to this declaration; rows copied from a spreadsheet can also be pasted into the lines table',
   'editor.export_xlsx': 'Export Excel…',
   'editor.export_xlsx_done': 'Exported to {path}',
+  'editor.field_help': 'Filling rule',
+  'editor.field_help_idle': 'Choose a field to see its filling rule here.',
+  ...fieldHelpEn,
 };
 
 export default en;

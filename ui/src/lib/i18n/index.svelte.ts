@@ -69,17 +69,38 @@ export function tOther(key: MessageKey, params?: Params): string {
   return lookup(current === 'en' ? 'zh-CN' : 'en', key, params);
 }
 
-/** The key for the label of field `path`, with an import/export variant where one exists. */
-export function fieldLabelKey(path: string, ie?: IeFlag): MessageKey | null {
-  const generic = path
+/** A field path without its row numbers (`lines[3].name` → `line.name`), the parts of a
+    charge folded into the charge: the pattern label and help keys are named by. */
+function fieldPattern(path: string): string {
+  return path
     .replace(/^lines\[\d+\]\./, 'line.')
     .replace(/^containers\[\d+\]\./, 'container.')
     .replace(/^documents\[\d+\]\./, 'document.')
     .replace(/^edocs\[\d+\]\./, 'edoc.')
     .replace(/^(head\.(?:freight|insurance|other_charges))\..*$/, '$1');
-  const base = `field.${generic}`;
+}
+
+/** `prefix.<pattern of path>`, its import/export variant where one exists, else null. */
+function patternKey(prefix: 'field' | 'help', path: string, ie?: IeFlag): MessageKey | null {
+  const base = `${prefix}.${fieldPattern(path)}`;
   if (ie && hasKey(`${base}@${ie}`)) return `${base}@${ie}` as MessageKey;
   return hasKey(base) ? base : null;
+}
+
+/** The key for the label of field `path`, with an import/export variant where one exists. */
+export function fieldLabelKey(path: string, ie?: IeFlag): MessageKey | null {
+  return patternKey('field', path, ie);
+}
+
+/** The key of a field's one line of filling rules (填制规范), as its label's. */
+export function fieldHelpKey(path: string, ie?: IeFlag): MessageKey | null {
+  return patternKey('help', path, ie);
+}
+
+/** A field's filling rule in the current language; null for a path without one. */
+export function fieldHelp(path: string, ie?: IeFlag): string | null {
+  const key = fieldHelpKey(path, ie);
+  return key ? t(key) : null;
 }
 
 /** Party fields (收发货人 etc.) share their labels ("名称", "海关编码"); the editor tells

@@ -1,6 +1,9 @@
 // Simplified Chinese message catalog (default). Keys are flat; `{name}` is a
 // parameter. Field labels: `field.<path pattern>`, with optional `@I`/`@E`
-// variants where the import and export forms name a box differently.
+// variants where the import and export forms name a box differently. Field help
+// (填制规范), `help.<path pattern>`, lives in field-help.zh-CN.ts.
+import fieldHelpZh from './field-help.zh-CN';
+
 const zhCN = {
   'app.name': '口岸申报助手',
   'app.name_en': 'PortDesk',
@@ -791,6 +794,9 @@ const zhCN = {
   'editor.import_lines_hint': '把 Excel 或 CSV 中的商品行追加到本报关单；也可以直接把表格行粘贴到商品表',
   'editor.export_xlsx': '导出 Excel…',
   'editor.export_xlsx_done': '已导出到 {path}',
+  'editor.field_help': '填制规范',
+  'editor.field_help_idle': '选中一个字段，这里显示它的填制规范。',
+  ...fieldHelpZh,
 };
 
 export default zhCN;
