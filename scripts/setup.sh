@@ -5,12 +5,38 @@
 # Idempotent: a second run only checks.
 #   scripts/setup.sh          everything needed to run the app
 #   scripts/setup.sh --tests  plus what the test suite needs
+#   scripts/setup.sh --tests --driver-later   all that but tauri-driver
+#   scripts/setup.sh --driver tauri-driver alone (scripts/test.sh builds it
+#                             beside the workspace)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 want_tests=0
-[ "${1:-}" = "--tests" ] && want_tests=1
+driver_later=0
+driver_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) want_tests=1 ;;
+    --driver-later) driver_later=1 ;;
+    --driver) driver_only=1 ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+install_driver() {
+  if ! command -v tauri-driver >/dev/null; then
+    echo "== setup: cargo install tauri-driver"
+    # In a temporary target dir of its own, never the workspace's: it may
+    # build while the workspace does (scripts/test.sh).
+    env -u CARGO_TARGET_DIR cargo install tauri-driver --locked --quiet
+  fi
+}
+if [ "$driver_only" = 1 ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+  install_driver
+  exit 0
+fi
 
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
@@ -47,7 +73,6 @@ npm_install() {
 npm_install "$root"
 npm_install "$root/ui"
 
-if [ "$want_tests" = 1 ] && ! command -v tauri-driver >/dev/null; then
-  echo "== setup: cargo install tauri-driver"
-  cargo install tauri-driver --locked --quiet
+if [ "$want_tests" = 1 ] && [ "$driver_later" = 0 ]; then
+  install_driver
 fi

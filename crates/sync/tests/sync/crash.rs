@@ -92,6 +92,7 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
         .unwrap();
         let out = filer.stdout.take().unwrap();
         let sink = ledger.clone();
+        let (first_commit, committing) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
             // Only whole lines: a line cut by the kill was not reported.
             for line in BufReader::new(out).lines() {
@@ -104,10 +105,16 @@ async fn sigkill_during_saves_and_sync_loses_nothing_and_files_once() {
                         revision: f[3].trim_start_matches('r').parse().unwrap(),
                         key: f[4].parse().unwrap(),
                     });
+                    let _ = first_commit.send(());
                 }
             }
         });
-        let wait = Duration::from_millis(rng.random_range(50..1200));
+        // The random moment counts from the first commit, not from the
+        // spawn: on a loaded machine starting the CLI alone can take longer
+        // than the wait, and a kill before any save tests nothing. The
+        // reader ending (the filer failed or finished) also ends the wait.
+        let _ = committing.recv_timeout(Duration::from_secs(60));
+        let wait = Duration::from_millis(rng.random_range(0..1100));
         std::thread::sleep(wait);
         // SIGKILL (Child::kill on Unix): no destructor, no graceful close.
         let _ = filer.kill();
