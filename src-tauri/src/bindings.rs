@@ -3,6 +3,7 @@
 //! committed file is stale; `UPDATE_BINDINGS=1 cargo test bindings` rewrites it.
 
 use portdesk_domain::code_list::{CodeEntry, CodeList};
+use portdesk_domain::elements::{Element, ElementKind, ElementList, SourceStatus};
 use portdesk_domain::paperless::RequiredDocument;
 use portdesk_domain::{
     AttachedDocument, Charge, Container, Declaration, DraftMeta, DraftPage, DraftQuery,
@@ -86,6 +87,10 @@ fn generate() -> String {
         decl::<Problem>(&cfg),
         decl::<CodeEntry>(&cfg),
         decl::<CodeList>(&cfg),
+        decl::<ElementKind>(&cfg),
+        decl::<SourceStatus>(&cfg),
+        decl::<Element>(&cfg),
+        decl::<ElementList>(&cfg),
         decl::<DraftStatus>(&cfg),
         decl::<DraftMeta>(&cfg),
         decl::<RevisionMeta>(&cfg),

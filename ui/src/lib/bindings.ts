@@ -373,6 +373,48 @@ version_date: string,
  */
 source: string, entries: Array<CodeEntry>, };
 
+export type ElementKind = "brand_type" | "export_preference" | "list" | "gtin" | "cas" | "text";
+
+export type SourceStatus = "confirmed" | "assumed";
+
+export type Element = { 
+/**
+ * 要素名称 as the source gives it, e.g. `形状(卷板、平板等)`.
+ */
+name_zh: string, name_en: string, 
+/**
+ * Whether the element must be filled (必填).
+ */
+required: boolean, kind: ElementKind, 
+/**
+ * The allowed values where the element is a list.
+ */
+allowed?: Array<CodeEntry>, };
+
+export type ElementList = { 
+/**
+ * 10-digit commodity code, or a 4–8 digit prefix covering the codes
+ * under it that have no entry of their own.
+ */
+code: string, 
+/**
+ * 商品名称 as the source gives it.
+ */
+name: string, 
+/**
+ * The elements, in the order they are joined.
+ */
+elements: Array<Element>, 
+/**
+ * Grouped tail elements, joined as one `<a><b>` part after `elements`
+ * (empty where the source shows no group).
+ */
+group?: Array<Element>, 
+/**
+ * Addresses of the pages or texts the list was seen in.
+ */
+seen_in: Array<string>, status: SourceStatus, note?: string, };
+
 export type DraftStatus = "draft" | "ready" | "queued" | "sent" | "accepted" | "cleared" | "released" | "closed" | "rejected";
 
 export type DraftMeta = { id: string, client_seq_no: string, ie_flag: IeFlag, title: string, status: DraftStatus, 

@@ -146,6 +146,11 @@ fn the_shared_split_join_cases_hold() {
         }
         assert_eq!(s.extra, c.extra, "{:?}", c.text);
         assert_eq!(join(list, &s), c.joined, "{:?}", c.text);
-        assert_eq!(Unit::GbkBytes.measure(&c.joined), c.gbk_bytes, "{:?}", c.joined);
+        assert_eq!(
+            Unit::GbkBytes.measure(&c.joined),
+            c.gbk_bytes,
+            "{:?}",
+            c.joined
+        );
     }
 }
