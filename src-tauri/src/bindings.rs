@@ -283,6 +283,14 @@ fn generate() -> String {
         "/** Most goods lines one declaration may carry (rule 8). */\nexport const MAX_LINES = {};\n",
         portdesk_domain::MAX_LINES
     ));
+    let elements = portdesk_domain::limits::DECLARATION_LIMITS
+        .iter()
+        .find(|l| l.path == "lines[].elements")
+        .expect("the elements limit");
+    out.push_str(&format!(
+        "/** Most GBK bytes of a line's declaration elements (规格型号, GModel). */\nexport const ELEMENTS_MAX_BYTES = {};\n",
+        elements.max
+    ));
     let levy: Vec<String> = portdesk_domain::validate::DEFAULT_LEVY_RULES
         .iter()
         .map(|r| {

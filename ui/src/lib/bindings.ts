@@ -1429,6 +1429,8 @@ export const EDITABLE_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["draft", 
 export const PENDING_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["queued", "sent", "accepted", "manual_review"];
 /** Most goods lines one declaration may carry (rule 8). */
 export const MAX_LINES = 50;
+/** Most GBK bytes of a line's declaration elements (规格型号, GModel). */
+export const ELEMENTS_MAX_BYTES = 255;
 /** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */
 export const DEFAULT_LEVY_RULES: readonly { tradeMode: string; ie: IeFlag | null; levyKind: string }[] = [{ tradeMode: "0214", ie: null, levyKind: "502" }, { tradeMode: "0615", ie: null, levyKind: "503" }, { tradeMode: "2025", ie: "I", levyKind: "789" }, { tradeMode: "2225", ie: "I", levyKind: "789" }, { tradeMode: "0320", ie: "I", levyKind: "501" }, { tradeMode: "3100", ie: "E", levyKind: "299" }];
 /** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */
