@@ -3,6 +3,7 @@
 //! committed file is stale; `UPDATE_BINDINGS=1 cargo test bindings` rewrites it.
 
 use portdesk_domain::code_list::{CodeEntry, CodeList};
+use portdesk_domain::elements::{Element, ElementKind, ElementList, SourceStatus};
 use portdesk_domain::paperless::RequiredDocument;
 use portdesk_domain::{
     AttachedDocument, Charge, Container, Declaration, DraftMeta, DraftPage, DraftQuery,
@@ -86,6 +87,10 @@ fn generate() -> String {
         decl::<Problem>(&cfg),
         decl::<CodeEntry>(&cfg),
         decl::<CodeList>(&cfg),
+        decl::<ElementKind>(&cfg),
+        decl::<SourceStatus>(&cfg),
+        decl::<Element>(&cfg),
+        decl::<ElementList>(&cfg),
         decl::<DraftStatus>(&cfg),
         decl::<DraftMeta>(&cfg),
         decl::<RevisionMeta>(&cfg),
@@ -277,6 +282,14 @@ fn generate() -> String {
     out.push_str(&format!(
         "/** Most goods lines one declaration may carry (rule 8). */\nexport const MAX_LINES = {};\n",
         portdesk_domain::MAX_LINES
+    ));
+    let elements = portdesk_domain::limits::DECLARATION_LIMITS
+        .iter()
+        .find(|l| l.path == "lines[].elements")
+        .expect("the elements limit");
+    out.push_str(&format!(
+        "/** Most GBK bytes of a line's declaration elements (规格型号, GModel). */\nexport const ELEMENTS_MAX_BYTES = {};\n",
+        elements.max
     ));
     let levy: Vec<String> = portdesk_domain::validate::DEFAULT_LEVY_RULES
         .iter()

@@ -210,6 +210,23 @@ fn validate_and_code_lists_answer_without_touching_the_store() {
     for name in ["trade_mode", "country", "currency", "unit", "port"] {
         assert!(names.contains(&name), "{name} served: {names:?}");
     }
+    let list = h
+        .call("declaration_elements", json!({"code": "7210490000"}))
+        .unwrap();
+    assert_eq!(list["code"], "7210490000");
+    assert_eq!(list["elements"][0]["name_zh"], "品牌类型");
+    assert_eq!(list["elements"][0]["allowed"][4]["code"], "4");
+    assert_eq!(
+        h.call("declaration_elements", json!({"code": "8471300000"}))
+            .unwrap()["code"],
+        "847130",
+        "a subheading's list"
+    );
+    assert_eq!(
+        h.call("declaration_elements", json!({"code": "7208390000"}))
+            .unwrap(),
+        Value::Null
+    );
     assert_eq!(
         h.call("list_drafts", json!({"query": {}})).unwrap()["total"],
         0

@@ -1,6 +1,7 @@
 //! Tauri commands: each one parses its arguments and calls the drafts
 //! library. No rule or SQL lives here.
 
+use portdesk_domain::elements::ElementList;
 use portdesk_domain::paperless::{
     required_attachments as paperless_attachments, GoodsKind, RequiredDocument,
 };
@@ -37,6 +38,13 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 #[tauri::command]
 pub fn code_lists(state: State<'_, AppState>) -> Vec<CodeList> {
     state.drafts.code_lists().all().cloned().collect()
+}
+
+/// The declaration element list (申报要素) of a commodity code, when the
+/// element file has one: the code's own, else its subheading's.
+#[tauri::command]
+pub fn declaration_elements(state: State<'_, AppState>, code: String) -> Option<ElementList> {
+    state.drafts.code_lists().elements().lookup(&code).cloned()
 }
 
 #[tauri::command]

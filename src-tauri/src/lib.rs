@@ -56,6 +56,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::code_lists,
+            commands::declaration_elements,
             commands::create_declaration,
             commands::save_declaration,
             commands::get_declaration,

@@ -2,7 +2,10 @@
 // tests. Dev-only: never imported by src/. Its few validation rules only
 // imitate the real ones closely enough to put problems on screen.
 import type {
+  CodeEntry,
   CodeList,
+  Element,
+  ElementList,
   DefaultsView,
   Declaration,
   DraftMeta,
@@ -14,6 +17,51 @@ import type {
   RevisionMeta,
   TemplateMeta,
 } from '../src/lib/bindings';
+
+const BRAND_TYPES: CodeEntry[] = [
+  { code: '0', label_zh: '无品牌', label_en: 'no brand' },
+  { code: '1', label_zh: '境内自主品牌', label_en: 'domestic own brand' },
+  { code: '2', label_zh: '境内收购品牌', label_en: 'domestic acquired brand' },
+  { code: '3', label_zh: '境外品牌(贴牌生产)', label_en: 'overseas brand (OEM)' },
+  { code: '4', label_zh: '境外品牌(其它)', label_en: 'overseas brand (other)' },
+];
+const PREFERENCES: CodeEntry[] = [
+  { code: '0', label_zh: '出口货物在最终目的国(地区)不享受优惠关税', label_en: 'no preferential duty' },
+  { code: '1', label_zh: '出口货物在最终目的国(地区)享受优惠关税', label_en: 'preferential duty' },
+  { code: '2', label_zh: '不能确定在最终目的国(地区)享受优惠关税', label_en: 'not known' },
+  { code: '3', label_zh: '不适用于进口报关单', label_en: 'not applicable (import)' },
+];
+const text = (name_zh: string, name_en: string, required = true): Element => ({ name_zh, name_en, required, kind: 'text' });
+
+/** A sample of the element file (the real one: crates/domain/data/declaration_elements.json). */
+export const SAMPLE_ELEMENT_LISTS: ElementList[] = [
+  {
+    code: '847130',
+    name: '便携式自动数据处理设备',
+    elements: [
+      { name_zh: '品牌类型', name_en: 'brand type', required: true, kind: 'brand_type', allowed: BRAND_TYPES },
+      { name_zh: '出口享惠情况', name_en: 'export preference', required: true, kind: 'export_preference', allowed: PREFERENCES },
+      text('配置(系统组成部件)', 'configuration (system components)'),
+      text('品牌(中文或外文名称)', 'brand (Chinese or foreign name)'),
+      text('型号', 'model'),
+      { name_zh: 'GTIN', name_en: 'GTIN', required: false, kind: 'gtin' },
+      { name_zh: 'CAS', name_en: 'CAS number', required: false, kind: 'cas' },
+      text('其他', 'other', false),
+    ],
+    seen_in: ['https://guojihuodi.com/hscode/ez4gn9Bjm887VPp7JLv6.html'],
+    status: 'assumed',
+  },
+];
+
+/** The list of `code`: its own, else the longest prefix's (as the Rust lookup). */
+export function fakeElementList(code: string): ElementList | null {
+  const c = code.trim();
+  for (let n = Math.min(c.length, 10); n >= 4; n--) {
+    const hit = SAMPLE_ELEMENT_LISTS.find((l) => l.code === c.slice(0, n));
+    if (hit && (n === c.length || hit.code.length < 10)) return structuredClone(hit);
+  }
+  return null;
+}
 
 interface Stored {
   meta: DraftMeta;
@@ -411,6 +459,8 @@ export class FakeBackend {
         return fakeAttachments(args.declaration as Declaration);
       case 'code_lists':
         return SAMPLE_CODE_LISTS;
+      case 'declaration_elements':
+        return fakeElementList(String(args.code ?? ''));
       case 'template_list':
         return [...this.templates.values()].filter((x) => !x.meta.trashed_at).map((x) => ({ ...x.meta }));
       case 'template_save': {

@@ -6,12 +6,14 @@
 //! business; this module only parses and looks up.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dated_data::DatedData;
+use crate::elements::ElementTable;
 
 /// One code and its labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
@@ -91,16 +93,22 @@ const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
-/// All code lists in force, by name.
+/// All code lists in force, by name, and the declaration element lists
+/// (申报要素表) that travel with them to validation.
 #[derive(Debug, Clone, Default)]
 pub struct CodeLists {
     lists: BTreeMap<String, CodeList>,
+    /// Shared: cloning the lists does not copy the element table.
+    elements: Arc<ElementTable>,
 }
 
 impl CodeLists {
     /// The lists shipped with this release.
     pub fn bundled() -> Self {
-        let mut lists = CodeLists::default();
+        let mut lists = CodeLists {
+            elements: Arc::new(ElementTable::bundled()),
+            ..CodeLists::default()
+        };
         for (file, text) in BUNDLED {
             let list = parse_code_list(file, text).expect("bundled code lists are valid (tested)");
             lists.lists.insert(list.name.clone(), list);
@@ -137,6 +145,16 @@ impl CodeLists {
 
     pub fn all(&self) -> impl Iterator<Item = &CodeList> {
         self.lists.values()
+    }
+
+    /// The declaration element lists in force (empty for `default()`).
+    pub fn elements(&self) -> &ElementTable {
+        &self.elements
+    }
+
+    /// Puts an element table in force (the loader's newer file).
+    pub fn set_elements(&mut self, table: ElementTable) {
+        self.elements = Arc::new(table);
     }
 }
 

@@ -1,18 +1,28 @@
 //! Loading the code lists in force: the bundled ones, each replaced by a
-//! newer file of the same name in `DATA_DIR/codelists/`.
+//! newer file of the same name in `DATA_DIR/codelists/`, and the
+//! declaration element lists (`DATA_DIR/data/declaration_elements.json`).
 
 use std::path::Path;
 
+use portdesk_domain::elements::ELEMENTS_FILE_NAME;
 use portdesk_domain::limits::CODE_LIST_FILE;
 use portdesk_domain::{CodeList, CodeLists};
 
-use crate::data_files::read_data_file;
+use crate::data_files::{load_dated, read_data_file};
 
 /// The bundled code lists updated from `data_dir/codelists/*.json`. A broken
 /// file, or one over [`CODE_LIST_FILE`]'s size, is logged and skipped: the
-/// bundled list still works.
+/// bundled list still works. The element lists follow the same rule
+/// (`load_dated`; a file is read within the same size limit).
 pub fn load_code_lists(data_dir: &Path) -> CodeLists {
     let mut lists = CodeLists::bundled();
+    let bundled = lists.elements().clone();
+    lists.set_elements(load_dated(
+        data_dir,
+        ELEMENTS_FILE_NAME,
+        bundled,
+        &CODE_LIST_FILE,
+    ));
     let Ok(entries) = std::fs::read_dir(data_dir.join("codelists")) else {
         return lists;
     };
@@ -37,6 +47,7 @@ pub fn load_code_lists(data_dir: &Path) -> CodeLists {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portdesk_domain::elements::ElementTable;
 
     #[test]
     fn a_newer_file_replaces_the_bundled_list_and_a_broken_one_is_skipped() {
@@ -57,6 +68,40 @@ mod tests {
         assert_eq!(
             lists.get("duty_mode"),
             CodeLists::bundled().get("duty_mode")
+        );
+    }
+
+    #[test]
+    fn a_newer_element_file_replaces_the_bundled_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            load_code_lists(dir.path()).elements(),
+            CodeLists::bundled().elements(),
+            "no file"
+        );
+        let mut newer = ElementTable::bundled();
+        newer.version_date = "2999-01-01".into();
+        newer
+            .entries
+            .retain(|e| e.code == "7210490000" || e.code == "7219120000");
+        let text = serde_json::to_string(&newer).unwrap();
+        std::fs::create_dir(dir.path().join(crate::data_files::DATA_FILES_DIR)).unwrap();
+        let file = dir
+            .path()
+            .join(crate::data_files::DATA_FILES_DIR)
+            .join(ELEMENTS_FILE_NAME);
+        std::fs::write(&file, &text).unwrap();
+        let lists = load_code_lists(dir.path());
+        assert_eq!(lists.elements().len(), 2);
+        assert!(lists.elements().lookup("7210490000").is_some());
+        assert!(lists.elements().lookup("8471309000").is_none());
+        // A file with a code twice is refused whole.
+        let twice = text.replace("\"code\":\"7219120000\"", "\"code\":\"7210490000\"");
+        assert_ne!(twice, text);
+        std::fs::write(&file, twice).unwrap();
+        assert_eq!(
+            load_code_lists(dir.path()).elements(),
+            CodeLists::bundled().elements()
         );
     }
 }

@@ -12,6 +12,7 @@ import type {
   ApiError,
   CodeList,
   Declaration,
+  ElementList,
   DraftMeta,
   DraftPage,
   DraftQuery,
@@ -167,6 +168,11 @@ export function requiredAttachments(declaration: Declaration): Promise<RequiredD
 
 export function codeLists(): Promise<CodeList[]> {
   return call('code_lists');
+}
+
+/** The declaration element list (申报要素) of a commodity code, or null. */
+export function declarationElements(code: string): Promise<ElementList | null> {
+  return call('declaration_elements', { code });
 }
 
 export function appInfo(): Promise<AppInfo> {

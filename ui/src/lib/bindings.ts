@@ -373,6 +373,48 @@ version_date: string,
  */
 source: string, entries: Array<CodeEntry>, };
 
+export type ElementKind = "brand_type" | "export_preference" | "list" | "gtin" | "cas" | "text";
+
+export type SourceStatus = "confirmed" | "assumed";
+
+export type Element = { 
+/**
+ * 要素名称 as the source gives it, e.g. `形状(卷板、平板等)`.
+ */
+name_zh: string, name_en: string, 
+/**
+ * Whether the element must be filled (必填).
+ */
+required: boolean, kind: ElementKind, 
+/**
+ * The allowed values where the element is a list.
+ */
+allowed?: Array<CodeEntry>, };
+
+export type ElementList = { 
+/**
+ * 10-digit commodity code, or a 4–8 digit prefix covering the codes
+ * under it that have no entry of their own.
+ */
+code: string, 
+/**
+ * 商品名称 as the source gives it.
+ */
+name: string, 
+/**
+ * The elements, in the order they are joined.
+ */
+elements: Array<Element>, 
+/**
+ * Grouped tail elements, joined as one `<a><b>` part after `elements`
+ * (empty where the source shows no group).
+ */
+group?: Array<Element>, 
+/**
+ * Addresses of the pages or texts the list was seen in.
+ */
+seen_in: Array<string>, status: SourceStatus, note?: string, };
+
 export type DraftStatus = "draft" | "ready" | "queued" | "sent" | "accepted" | "cleared" | "released" | "closed" | "rejected";
 
 export type DraftMeta = { id: string, client_seq_no: string, ie_flag: IeFlag, title: string, status: DraftStatus, 
@@ -1387,6 +1429,8 @@ export const EDITABLE_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["draft", 
 export const PENDING_ORIGIN_STATUSES: readonly ApplicationStatus[] = ["queued", "sent", "accepted", "manual_review"];
 /** Most goods lines one declaration may carry (rule 8). */
 export const MAX_LINES = 50;
+/** Most GBK bytes of a line's declaration elements (规格型号, GModel). */
+export const ELEMENTS_MAX_BYTES = 255;
 /** Default levy kind (征免性质) per trade mode (rule 6); `ie` null: both directions. */
 export const DEFAULT_LEVY_RULES: readonly { tradeMode: string; ie: IeFlag | null; levyKind: string }[] = [{ tradeMode: "0214", ie: null, levyKind: "502" }, { tradeMode: "0615", ie: null, levyKind: "503" }, { tradeMode: "2025", ie: "I", levyKind: "789" }, { tradeMode: "2225", ie: "I", levyKind: "789" }, { tradeMode: "0320", ie: "I", levyKind: "501" }, { tradeMode: "3100", ie: "E", levyKind: "299" }];
 /** Codes of a refused import file (FileProblem.code) besides ERROR_CODES and `message.*`. */

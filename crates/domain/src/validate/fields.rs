@@ -346,38 +346,6 @@ fn document_type(out: &mut Vec<Problem>, field: &str, value: &str, mode: FilingM
     }
 }
 
-/// Declaration elements (规格型号): pipe-separated; element 0 brand type
-/// `0`-`4`, element 1 export preference `0`-`3`. The length (255 GBK
-/// bytes) is the limits table's.
-fn elements(out: &mut Vec<Problem>, field: &str, value: &str) {
-    if !filled(value) {
-        return;
-    }
-    let mut parts = value.split('|');
-    if let Some(brand) = parts.next() {
-        if !["0", "1", "2", "3", "4"].contains(&brand) {
-            format_error(
-                out,
-                field,
-                value,
-                "第1个要素品牌类型应为0-4",
-                "element 1 (brand type) must be 0-4",
-            );
-        }
-    }
-    if let Some(pref) = parts.next() {
-        if !["0", "1", "2", "3"].contains(&pref) {
-            format_error(
-                out,
-                field,
-                value,
-                "第2个要素出口享惠情况应为0-3",
-                "element 2 (export preference) must be 0-3",
-            );
-        }
-    }
-}
-
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
     let d = ctx.d;
     let h = &d.head;
@@ -604,7 +572,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Problem>) {
                 format_error(out, &f("commodity_code"), &l.commodity_code, zh, en);
             }
         }
-        elements(out, &f("elements"), &l.elements);
+        super::elements::check_line(ctx, out, &f("elements"), l);
         positive(out, &f("quantity"), &l.quantity, QUANTITY_DIGITS);
         code(out, lists, &f("unit"), &l.unit, Shape::Digits(3), "unit");
         positive(

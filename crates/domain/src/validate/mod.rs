@@ -9,10 +9,12 @@
 //! What is checked depends on the [`Purpose`]:
 //! - [`Purpose::Draft`] (暂存): the fields a draft needs (the D column of the
 //!   declaration reference), the format of every field that is filled in,
-//!   the line count and text hygiene (`DEC-X08` count, `DEC-X10`). A draft
+//!   the line count, text hygiene (`DEC-X08` count, `DEC-X10`) and the
+//!   declaration elements' codes (`DEC-ELEM-CODE`). A draft
 //!   is allowed to be incomplete and inconsistent, so no other cross-field rule.
 //! - [`Purpose::Declare`] (申报): the S column (or the summary field set of a
-//!   two-step summary), every format rule and all ten cross-field rules.
+//!   two-step summary), every format rule, all ten cross-field rules and
+//!   the required declaration elements (`DEC-ELEM-REQ`, a warning).
 //!
 //! Problems come out ordered by field position: top-level fields, then the
 //! head in struct order, then lines, containers, documents and edocs; within
@@ -20,6 +22,7 @@
 //! are stable.
 
 mod cross_field;
+mod elements;
 mod fields;
 mod head_fields;
 mod labels;
@@ -50,6 +53,12 @@ pub mod rule {
     pub const SCC: &str = "DEC-SCC";
     /// A container number fails its ISO 6346 check digit.
     pub const CNTR: &str = "DEC-CNTR";
+    /// A declaration element with a list of values (brand type, export
+    /// preference) holds another value.
+    pub const ELEM_CODE: &str = "DEC-ELEM-CODE";
+    /// A required declaration element of the commodity code's list is empty
+    /// (warning).
+    pub const ELEM_REQ: &str = "DEC-ELEM-REQ";
     /// Net weight ≤ gross weight.
     pub const X01: &str = "DEC-X01";
     /// Bulk or unpacked goods count as one package.
@@ -98,6 +107,18 @@ pub const RULES: &[RuleInfo] = &[
         Severity::Error,
         "集装箱号校验位错误",
         "Container number check digit wrong",
+    ),
+    RuleInfo::new(
+        rule::ELEM_CODE,
+        Severity::Error,
+        "申报要素代码错误",
+        "Declaration element code not in its list",
+    ),
+    RuleInfo::new(
+        rule::ELEM_REQ,
+        Severity::Warning,
+        "必填申报要素未填写",
+        "Required declaration element empty",
     ),
     RuleInfo::new(
         rule::X01,

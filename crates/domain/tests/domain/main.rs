@@ -3,6 +3,7 @@
 //! link of the whole dependency tree.
 
 mod copy;
+mod elements;
 mod fixtures;
 mod limits;
 mod props;
