@@ -11,6 +11,7 @@ pub mod dated_data;
 pub mod declaration;
 pub mod defaults;
 pub mod draft;
+pub mod goods;
 pub mod guarantee;
 pub mod limits;
 pub mod origin;

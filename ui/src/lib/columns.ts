@@ -12,6 +12,7 @@ export interface Column {
 }
 
 export const LINE_COLUMNS: Column[] = [
+  { key: 'part_number', width: 110 },
   { key: 'commodity_code', width: 110 },
   { key: 'name', width: 160 },
   { key: 'elements', width: 220 },
@@ -67,6 +68,7 @@ export function newLine(): GoodsLine {
     destination_country: '',
     district_code: '',
     duty_mode: '',
+    part_number: '',
   };
 }
 

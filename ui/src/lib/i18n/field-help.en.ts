@@ -82,6 +82,7 @@ const fieldHelpEn: Record<keyof typeof fieldHelpZh, string> = {
   'help.line.district_code': 'Domestic destination or source, the 5-digit district code.',
   'help.line.district_code@I': 'Domestic destination: where in China the goods are known to be used or finally delivered.',
   'help.line.district_code@E': 'Domestic source: where in China the goods were produced or first shipped from.',
+  'help.line.part_number': "The enterprise's own part number (not sent to customs): the goods library finds and fills the line by it.",
   'help.line.duty_mode': 'How the line is taxed, per the exemption certificate or policy: e.g. 1 full duty, 3 exempt.',
   'help.container.number': 'The container’s unique number: 4 letters and 7 digits, the last a check digit.',
   'help.container.size_type': 'The ISO 6346 size and type code, e.g. 22G1, 45G1.',

@@ -83,6 +83,7 @@ const fieldHelpZh = {
   'help.line.district_code': '境内目的地或境内货源地，按《国内地区代码表》选择5位代码。',
   'help.line.district_code@I': '境内目的地：已知的进口货物在境内的消费、使用地或最终运抵地。',
   'help.line.district_code@E': '境内货源地：出口货物在境内的产地或原始发货地。',
+  'help.line.part_number': '企业自己的料号/货号（不发送海关），商品库按料号查找并填入本项。',
   'help.line.duty_mode': '按征免税证明或政策规定选择《征减免税方式代码表》代码，如 1 照章征税、3 全免。',
   'help.container.number': '集装箱箱体上的全球唯一编号：4位字母加7位数字，最后一位为校验码。',
   'help.container.size_type': '集装箱规格，填报 ISO 6346 尺寸类型代码，如 22G1、45G1。',
