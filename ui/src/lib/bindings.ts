@@ -1114,6 +1114,89 @@ export type TemplateRevisionMeta = { revision: number, saved_at: string,
  */
 note: string, };
 
+export type GoodsRecord = { 
+/**
+ * 商品料号: the enterprise's own part number; the key when given.
+ */
+part_number: string, 
+/**
+ * 商品编号 (CodeTS).
+ */
+commodity_code: string, 
+/**
+ * 商品名称 (GName).
+ */
+name: string, 
+/**
+ * 规格型号 (GModel), the declaration elements.
+ */
+elements: string, 
+/**
+ * 成交计量单位 (GUnit).
+ */
+unit: string, 
+/**
+ * 法定第一计量单位 (FirstUnit).
+ */
+first_unit: string, 
+/**
+ * 法定第二计量单位 (SecondUnit).
+ */
+second_unit: string, 
+/**
+ * 原产国 (OriginCountry).
+ */
+origin_country: string, 
+/**
+ * 最近单价: the unit price last declared.
+ */
+last_unit_price: string, 
+/**
+ * 最近币制: its currency.
+ */
+last_currency: string, 
+/**
+ * 最近使用: when a declaration with it was last accepted (or the
+ * clerk last picked it); `None` for a record typed or imported.
+ */
+last_used: string | null, 
+/**
+ * 最近报关单: the client sequence no. it was last learnt from.
+ */
+last_declaration: string, 
+/**
+ * 备注, the clerk's own.
+ */
+note: string, };
+
+export type GoodsMeta = { id: string, part_number: string, commodity_code: string, name: string, last_unit_price: string, last_currency: string, last_used: string | null, revision: number, updated_at: string, trashed_at: string | null, };
+
+export type GoodsRevisionMeta = { revision: number, saved_at: string, 
+/**
+ * `learnt from PD…`, `edited`, `imported`, `restore r2`.
+ */
+note: string, };
+
+export type GoodsWriteCounts = { created: number, updated: number, unchanged: number, };
+
+export type GoodsView = { meta: GoodsMeta, record: GoodsRecord, };
+
+export type GoodsImportRow = { 
+/**
+ * 1-based, as Excel shows it.
+ */
+row: number, record: GoodsRecord, 
+/**
+ * Field paths are the record's (`part_number`), messages name the cell.
+ */
+problems: Array<Problem>, };
+
+export type GoodsImportPreview = { sheet: string, rows: Array<GoodsImportRow>, unreadable: Array<CellError>, 
+/**
+ * Rows with a problem plus unreadable cells: 0 means it can be saved.
+ */
+error_count: number, };
+
 export type TemplateView = { meta: TemplateMeta, declaration: Declaration, };
 
 export type DifferenceKind = "changed" | "added" | "removed";
