@@ -12,9 +12,9 @@ export interface Column {
 }
 
 export const LINE_COLUMNS: Column[] = [
-  { key: 'part_number', width: 110 },
   { key: 'commodity_code', width: 110 },
   { key: 'name', width: 160 },
+  { key: 'part_number', width: 110 },
   { key: 'elements', width: 220 },
   { key: 'quantity', width: 90, numeric: true },
   { key: 'unit', kind: 'code', list: 'unit', width: 130 },
