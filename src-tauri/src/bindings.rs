@@ -33,6 +33,7 @@ use crate::sync_commands::{
 };
 use crate::tax_commands::{DutyPayment, ReferenceRefresh};
 use portdesk_domain::defaults::{DefaultableField, EnterpriseIdentity, FieldDefault};
+use portdesk_domain::goods::GoodsRecord;
 use portdesk_domain::guarantee::{
     Assessment, ChoiceAvailability, CreditRating, Deferral, Guarantee, GuaranteeKind,
     GuaranteeScope, TaxOption, TaxPaymentChoice,
@@ -42,6 +43,7 @@ use portdesk_domain::origin::{
     OriginExporter, OriginFlags, OriginForm, OriginInvoice, OriginItem, OriginParty,
     OriginTransport,
 };
+use portdesk_drafts::goods::{GoodsImportPreview, GoodsImportRow, GoodsView};
 use portdesk_drafts::origin::{OriginSaveResult, OriginView};
 use portdesk_drafts::tax::{
     EnterpriseView, GuaranteeRow, GuaranteesView, PortFeeEstimate, PortFeeEstimateLine, PortFeeRow,
@@ -51,8 +53,8 @@ use portdesk_drafts::templates::{
     DefaultsView, DifferenceKind, TemplateDifference, TemplateDifferences, TemplateView,
 };
 use portdesk_store::{
-    ApplicationStatus, OriginMeta, OriginRevisionMeta, StoredCertificate, TemplateMeta,
-    TemplateRevisionMeta,
+    ApplicationStatus, GoodsMeta, GoodsRevisionMeta, GoodsWriteCounts, OriginMeta,
+    OriginRevisionMeta, StoredCertificate, TemplateMeta, TemplateRevisionMeta,
 };
 use portdesk_workspace::certificates::{
     BatchItem, BatchProgress, ImageKind, OriginImages, OriginReason, OriginRefresh, VerifyResult,
@@ -171,6 +173,13 @@ fn generate() -> String {
         decl::<MessageOptions>(&cfg),
         decl::<TemplateMeta>(&cfg),
         decl::<TemplateRevisionMeta>(&cfg),
+        decl::<GoodsRecord>(&cfg),
+        decl::<GoodsMeta>(&cfg),
+        decl::<GoodsRevisionMeta>(&cfg),
+        decl::<GoodsWriteCounts>(&cfg),
+        decl::<GoodsView>(&cfg),
+        decl::<GoodsImportRow>(&cfg),
+        decl::<GoodsImportPreview>(&cfg),
         decl::<TemplateView>(&cfg),
         decl::<DifferenceKind>(&cfg),
         decl::<TemplateDifference>(&cfg),

@@ -645,3 +645,128 @@ fn port_fee_estimate_and_search_read_the_cached_catalogue() {
     assert_eq!(found["fees"].as_array().unwrap().len(), 1);
     assert_eq!(found["version"], "2026-11-01");
 }
+
+// --- The goods library (goods_commands.rs): a record made by filing and
+// an acceptance receipt (stored as the sync worker stores it), found by
+// the picker's search, fills a line of a new declaration.
+
+#[test]
+fn a_record_made_by_filing_is_found_by_the_picker_and_fills_a_new_line() {
+    use portdesk_store::NewReceipt;
+    use tauri::Manager;
+
+    let h = harness();
+    let view = h
+        .call("create_declaration", json!({"ieFlag": "E"}))
+        .unwrap();
+    let id = view["meta"]["id"].as_str().unwrap().to_owned();
+    let mut declaration: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/declaration-valid.json")).unwrap();
+    declaration["client_seq_no"] = view["meta"]["client_seq_no"].clone();
+    declaration["lines"][0]["part_number"] = json!("DL-STEEL-01");
+    h.call(
+        "save_declaration",
+        json!({"id": id, "declaration": declaration, "note": "save"}),
+    )
+    .unwrap();
+    let filed = h.call("file_declaration", json!({"id": id})).unwrap();
+    let client_seq_no = filed["meta"]["client_seq_no"].as_str().unwrap().to_owned();
+    // Filed but not accepted: the library is empty.
+    let none = h
+        .call("goods_search", json!({"query": "DL-STEEL", "limit": 20}))
+        .unwrap();
+    assert_eq!(none, json!([]));
+
+    let store = h.app().state::<crate::AppState>().drafts.store().clone();
+    tauri::async_runtime::block_on(async {
+        store
+            .store_receipts(
+                "http://x|2102980567",
+                &[NewReceipt {
+                    server_id: "1".into(),
+                    client_seq_no: client_seq_no.clone(),
+                    seq_no: "000020261000000001".into(),
+                    entry_id: None,
+                    code: "L".into(),
+                    message_zh: "受理".into(),
+                    message_en: "accepted".into(),
+                    reasons: "[]".into(),
+                    issued_at: chrono::Utc::now(),
+                }],
+                "1",
+            )
+            .await
+            .unwrap();
+    });
+
+    // Typed part of the part number, of the code, of the name: found.
+    let line0 = &declaration["lines"][0];
+    let name = line0["name"].as_str().unwrap();
+    for query in [
+        "dl-steel",
+        &line0["commodity_code"].as_str().unwrap()[..4],
+        name,
+    ] {
+        let found = h
+            .call("goods_search", json!({"query": query, "limit": 20}))
+            .unwrap();
+        assert!(
+            found
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["part_number"] == "DL-STEEL-01"),
+            "{query}: {found}"
+        );
+    }
+    let found = h
+        .call("goods_search", json!({"query": "DL-STEEL", "limit": 20}))
+        .unwrap();
+    let goods_id = found[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(found[0]["last_unit_price"], line0["unit_price"]);
+    let record = h.call("goods_get", json!({"goodsId": goods_id})).unwrap();
+    assert_eq!(record["record"]["last_declaration"], json!(client_seq_no));
+
+    // A new declaration: its empty line with a quantity, filled from the record.
+    let fresh = h
+        .call("create_declaration", json!({"ieFlag": "E"}))
+        .unwrap();
+    let line = json!({"quantity": "3", "destination_country": "JPN"});
+    let filled = h
+        .call(
+            "goods_fill_line",
+            json!({"goodsId": goods_id, "line": line}),
+        )
+        .unwrap();
+    assert_eq!(filled["part_number"], "DL-STEEL-01");
+    assert_eq!(filled["commodity_code"], line0["commodity_code"]);
+    assert_eq!(filled["name"], line0["name"]);
+    assert_eq!(filled["elements"], line0["elements"]);
+    assert_eq!(filled["quantity"], "3");
+    assert_eq!(filled["destination_country"], "JPN");
+    let mut decl = fresh["declaration"].clone();
+    decl["lines"] = json!([filled]);
+    let saved = h
+        .call(
+            "save_declaration",
+            json!({"id": fresh["meta"]["id"], "declaration": decl, "note": "picked"}),
+        )
+        .unwrap();
+    let back = h
+        .call("get_declaration", json!({"id": fresh["meta"]["id"]}))
+        .unwrap();
+    assert_eq!(
+        back["declaration"]["lines"][0]["part_number"],
+        "DL-STEEL-01"
+    );
+    assert_eq!(saved["meta"]["revision"], 2);
+
+    // A bad edit is refused naming the field.
+    let mut bad = record["record"].clone();
+    bad["part_number"] = json!("X".repeat(33));
+    let err = h
+        .call("goods_save", json!({"goodsId": goods_id, "record": bad}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert_eq!(err["field"], "part_number");
+}

@@ -11,6 +11,7 @@ use tauri::Manager;
 mod commands;
 mod desktop;
 mod filing_commands;
+mod goods_commands;
 mod message_commands;
 mod origin_commands;
 mod sheet_commands;
@@ -134,6 +135,16 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             template_commands::defaults_set,
             template_commands::defaults_clear,
             template_commands::defaults_set_self_filing,
+            goods_commands::goods_search,
+            goods_commands::goods_list,
+            goods_commands::goods_get,
+            goods_commands::goods_save,
+            goods_commands::goods_delete,
+            goods_commands::goods_history,
+            goods_commands::goods_fill_line,
+            goods_commands::goods_pick_import,
+            goods_commands::goods_import_picked,
+            goods_commands::goods_export,
             sheet_commands::pick_sheet_import,
             sheet_commands::preview_picked_sheet,
             sheet_commands::preview_pasted_lines,

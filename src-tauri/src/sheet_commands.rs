@@ -34,11 +34,11 @@ pub struct PickedSheet {
 }
 
 impl PickedSheet {
-    fn set(&self, path: Option<PathBuf>) {
+    pub(crate) fn set(&self, path: Option<PathBuf>) {
         *self.open.lock().unwrap_or_else(|e| e.into_inner()) = path;
     }
 
-    fn get(&self) -> Option<PathBuf> {
+    pub(crate) fn get(&self) -> Option<PathBuf> {
         self.open.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -49,7 +49,7 @@ impl PickedSheet {
     }
 }
 
-fn file_error(e: FileProblem) -> ApiError {
+pub(crate) fn file_error(e: FileProblem) -> ApiError {
     ApiError {
         field: e.element.clone(),
         ..ApiError::new(&e.code, e.message)
@@ -61,7 +61,7 @@ fn into_id(into: Option<String>) -> CmdResult<Option<uuid::Uuid>> {
 }
 
 /// The system's open dialog for one spreadsheet (*.xlsx, *.xls, *.csv).
-async fn open_dialog<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Option<PathBuf>> {
+pub(crate) async fn open_dialog<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Option<PathBuf>> {
     if let Some(list) = e2e_answer("e2e-pick-files", "PORTDESK_E2E_PICK_FILES") {
         return Ok(list.split(';').next().map(PathBuf::from));
     }
@@ -84,7 +84,7 @@ async fn open_dialog<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Option<PathBuf
 }
 
 /// The system's save dialog proposing `name`; the path chosen, none when cancelled.
-async fn save_dialog<R: Runtime>(
+pub(crate) async fn save_dialog<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
     name: String,

@@ -149,6 +149,64 @@ async fn declared_draft_is_released_and_the_timeline_shows_p() {
     .await;
     screenshot(&client, "sync-02-sync-panel.png").await;
 
+    // 商品库: the accepted filing's lines are now goods records; in a new
+    // declaration, typing a name lists the record and Enter fills the line.
+    click(&client, "nav-drafts").await;
+    click(&client, "new-export").await;
+    wait_for(&client, "[data-field=\"head.bill_no\"]").await;
+    click(&client, "add-lines").await;
+    let names = client
+        .find_all(Locator::Css(
+            "input[data-field^=\"lines[\"][data-field$=\"].name\"]",
+        ))
+        .await
+        .expect("line name cells");
+    let line = names.len() - 1;
+    // The name cell of a new line may sit outside the view of the wide
+    // table, where WebKitWebDriver will not click or type: the page is told
+    // what an input method and the Enter key would tell it.
+    let cell = wait_for(&client, &format!("[data-field=\"lines[{line}].name\"]")).await;
+    let cell_ref = serde_json::to_value(&cell).expect("element ref");
+    client
+        .execute(
+            "const [el, text] = arguments; el.scrollIntoView({block: 'center'}); el.focus(); \
+             el.value = text; el.dispatchEvent(new InputEvent('input', { bubbles: true, data: text }));",
+            vec![cell_ref.clone(), serde_json::json!("热轧")],
+        )
+        .await
+        .expect("type the name");
+    let option = wait_for(&client, "[data-testid=\"goods-option-0\"]").await;
+    let shown = option
+        .prop("textContent")
+        .await
+        .expect("text")
+        .unwrap_or_default();
+    assert!(
+        shown.contains("7208390000"),
+        "the record's code is listed: {shown}"
+    );
+    screenshot(&client, "sync-03-goods-picker.png").await;
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));",
+            vec![cell_ref],
+        )
+        .await
+        .expect("press Enter");
+    eventually("the picked record to fill the line", || async {
+        let code = client
+            .find(Locator::Css(&format!(
+                "[data-field=\"lines[{line}].commodity_code\"]"
+            )))
+            .await
+            .ok()?
+            .prop("value")
+            .await
+            .ok()??;
+        (code == "7208390000").then_some(())
+    })
+    .await;
+
     // Signing out deletes the secrets from the keyring.
     click(&client, "account").await;
     click(&client, "logout").await;

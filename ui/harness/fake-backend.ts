@@ -11,6 +11,9 @@ import type {
   DraftMeta,
   DraftQuery,
   DraftView,
+  GoodsLine,
+  GoodsMeta,
+  GoodsRecord,
   IeFlag,
   Problem,
   RequiredDocument,
@@ -297,6 +300,8 @@ export class FakeBackend {
   /** Templates (报关单模板) by id, and which template each draft came from. */
   templates = new Map<string, { meta: TemplateMeta; declaration: Declaration }>();
   fromTemplate = new Map<string, string>();
+  /** 商品库: records as the real library would return them. */
+  goods: { meta: GoodsMeta; record: GoodsRecord }[] = [];
   /** The defaults dialog's state (初始值). */
   defaults: DefaultsView = { self_filing: false, values: [], fields: [], enterprise: null };
   private seq = 1;
@@ -536,6 +541,32 @@ export class FakeBackend {
       }
       case 'defaults_get':
         return structuredClone(this.defaults);
+      case 'goods_search': {
+        const q = String(args.query ?? '').trim().toUpperCase();
+        return this.goods
+          .filter((g) => [g.meta.part_number, g.meta.commodity_code, g.meta.name].some((x) => x.toUpperCase().includes(q)))
+          .slice(0, Number(args.limit ?? 20))
+          .map((g) => ({ ...g.meta }));
+      }
+      case 'goods_fill_line': {
+        const g = this.goods.find((x) => x.meta.id === args.goodsId);
+        if (!g) throw { code: 'not_found', message: 'no such goods', field: 'goods_id' };
+        const r = g.record;
+        const line = args.line as GoodsLine;
+        return {
+          ...line,
+          part_number: r.part_number,
+          commodity_code: r.commodity_code,
+          name: r.name,
+          elements: r.elements,
+          unit: r.unit,
+          first_unit: r.first_unit,
+          second_unit: r.second_unit,
+          origin_country: r.origin_country,
+          unit_price: r.last_unit_price,
+          currency: r.last_currency,
+        };
+      }
       case 'app_info':
         return { version: '0.1.0', data_dir: '/home/clerk/.local/share/portdesk', db_path: '/home/clerk/.local/share/portdesk/portdesk.db' };
       default:

@@ -53,7 +53,7 @@ function line(code: string, name: string, el: string, qty: string, unit: string,
   return {
     commodity_code: code, name, elements: el, quantity: qty, unit, first_quantity: qty, first_unit: unit,
     second_quantity: '', second_unit: '', unit_price: price, total_price: total, currency: cur,
-    origin_country: origin, destination_country: 'CHN', district_code: '21029', duty_mode: '1',
+    origin_country: origin, destination_country: 'CHN', district_code: '21029', duty_mode: '1', part_number: '',
   };
 }
 

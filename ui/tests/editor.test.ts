@@ -38,7 +38,7 @@ function emptyLine() {
   return {
     commodity_code: '', name: '', elements: '', quantity: '', unit: '', first_quantity: '', first_unit: '',
     second_quantity: '', second_unit: '', unit_price: '', total_price: '', currency: '', origin_country: '',
-    destination_country: '', district_code: '', duty_mode: '',
+    destination_country: '', district_code: '', duty_mode: '', part_number: '',
   };
 }
 
@@ -69,6 +69,45 @@ describe('Editor', () => {
     await fireEvent.change(form, { target: { value: '0' } });
     await waitFor(() => expect(document.querySelector('[data-attachment="invoice"]')?.textContent).toContain('须提交'));
     expect(backend.calls.filter((c) => c.cmd === 'required_attachments').length).toBeGreaterThan(asked);
+  });
+
+  it('lists goods records as the clerk types a name, Enter fills the line keeping its quantity', async () => {
+    const { backend, id } = setup();
+    backend.goods.push({
+      meta: {
+        id: 'g1', part_number: 'TP-X1', commodity_code: '8471301000', name: '便携式计算机', last_unit_price: '650',
+        last_currency: 'USD', last_used: null, revision: 1, updated_at: '2026-01-01T00:00:00Z', trashed_at: null,
+      },
+      record: {
+        part_number: 'TP-X1', commodity_code: '8471301000', name: '便携式计算机', elements: '0|0|联想|X1', unit: '001',
+        first_unit: '001', second_unit: '', origin_country: 'CHN', last_unit_price: '650', last_currency: 'USD',
+        last_used: null, last_declaration: '', note: '',
+      },
+    });
+    await open(id);
+    const qty = field('lines[1].quantity');
+    await fireEvent.input(qty, { target: { value: '3' } });
+    const name = field('lines[1].name');
+    name.focus();
+    await fireEvent.input(name, { target: { value: '便携' } });
+    const option = await screen.findByTestId('goods-option-0');
+    expect(option.textContent).toContain('TP-X1');
+    expect(option.textContent).toContain('650 USD');
+    await fireEvent.keyDown(name, { key: 'ArrowDown' });
+    await fireEvent.keyDown(name, { key: 'Enter' });
+    await waitFor(() => expect(field('lines[1].commodity_code').value).toBe('8471301000'));
+    expect(field('lines[1].part_number').value).toBe('TP-X1');
+    expect(field('lines[1].elements').value).toBe('0|0|联想|X1');
+    expect(field('lines[1].quantity').value).toBe('3');
+    expect(screen.queryByTestId('goods-picker')).toBeNull();
+    // Esc closes without filling.
+    const other = field('lines[0].name');
+    other.focus();
+    await fireEvent.input(other, { target: { value: 'TP' } });
+    await screen.findByTestId('goods-option-0');
+    await fireEvent.keyDown(other, { key: 'Escape' });
+    expect(screen.queryByTestId('goods-picker')).toBeNull();
+    expect(field('lines[0].commodity_code').value).toBe('847130');
   });
 
   it('gives every input its field path', async () => {

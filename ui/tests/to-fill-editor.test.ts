@@ -36,7 +36,7 @@ function setup() {
     d.lines.push({
       commodity_code: '8471300000', name: '', elements: '', quantity: '', unit: '', first_quantity: '', first_unit: '',
       second_quantity: '', second_unit: '', unit_price: '', total_price: '', currency: '', origin_country: '',
-      destination_country: '', district_code: '', duty_mode: '',
+      destination_country: '', district_code: '', duty_mode: '', part_number: '',
     });
   });
   mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));

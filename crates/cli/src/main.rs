@@ -10,6 +10,8 @@
 //!   `portdesk export --format xlsx`, `portdesk layout …` and `portdesk
 //!   template-sheet` move spreadsheets in and out (docs/formats/excel.md).
 //! - `portdesk copy ID|CLIENT_SEQ_NO` copies a draft into a new one.
+//! - `portdesk goods list|search|show|import|export`: the goods library
+//!   (商品库, docs/goods-library.md).
 //! - `portdesk new`, `portdesk template save|list|new|diff|rename|delete`
 //!   and `portdesk defaults set|clear|show|self-filing`: new declarations
 //!   with the defaults (初始值), and templates (docs/templates.md).
@@ -32,6 +34,7 @@ use portdesk_workspace::Workspace;
 mod convert_cmd;
 mod exchange_cmd;
 mod flows_cmd;
+mod goods_cmd;
 mod messages_cmd;
 mod origin_cmd;
 mod sheets_cmd;
@@ -192,6 +195,9 @@ enum Command {
     /// Default values of a new declaration (初始值).
     #[command(subcommand)]
     Defaults(template_cmd::DefaultsCommand),
+    /// The goods library (商品库): records learnt from accepted declarations.
+    #[command(subcommand)]
+    Goods(goods_cmd::GoodsCommand),
     /// Queue an amendment (修撤单) of a delivered declaration; `sync` delivers it.
     Amend {
         /// Draft id or client sequence number.
@@ -374,6 +380,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New { ie } => tokio_run(template_cmd::new(cli.data_dir, ie)),
         Command::Template(command) => tokio_run(template_cmd::template(cli.data_dir, command)),
         Command::Defaults(command) => tokio_run(template_cmd::defaults(cli.data_dir, command)),
+        Command::Goods(command) => tokio_run(goods_cmd::goods(cli.data_dir, command)),
         Command::Origin(command) => tokio_run(origin_cmd::run(cli.data_dir, command)),
         Command::Exchange(args) => tokio_run(exchange_cmd::run(cli.data_dir, args)),
         Command::Sync {

@@ -290,6 +290,9 @@ pub struct GoodsLine {
     pub district_code: String,
     /// Duty mode, 征免方式 (DutyMode), code list `duty_mode`.
     pub duty_mode: String,
+    /// The enterprise's own part number, 商品料号 (企业料号/货号), ≤32: not
+    /// in the customs message, the key of the goods library (商品库).
+    pub part_number: String,
 }
 
 /// A container (集装箱).

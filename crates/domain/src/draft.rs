@@ -76,6 +76,18 @@ impl DraftStatus {
         })
     }
 
+    /// Whether customs has accepted the declaration (受理, receipt `L`) or
+    /// moved it further: what the goods library learns from.
+    pub fn is_accepted(self) -> bool {
+        matches!(
+            self,
+            DraftStatus::Accepted
+                | DraftStatus::Cleared
+                | DraftStatus::Released
+                | DraftStatus::Closed
+        )
+    }
+
     /// Whether the draft has been filed (it is in the outbox or beyond).
     pub fn is_filed(self) -> bool {
         !matches!(self, DraftStatus::Draft | DraftStatus::Ready)

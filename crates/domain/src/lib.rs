@@ -12,6 +12,7 @@ pub mod declaration;
 pub mod defaults;
 pub mod draft;
 pub mod elements;
+pub mod goods;
 pub mod guarantee;
 pub mod limits;
 pub mod origin;

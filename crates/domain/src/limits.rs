@@ -215,6 +215,8 @@ pub const DECLARATION_LIMITS: &[FieldLimit] = &[
     limit!("lines[].destination_country", "DecList/DestinationCountry", 3, Chars, Spec, None, Line, |l| &l.destination_country),
     limit!("lines[].district_code", "DecList/DistrictCode", 5, Chars, Spec, None, Line, |l| &l.district_code),
     limit!("lines[].duty_mode", "DecList/DutyMode", 1, Chars, Spec, None, Line, |l| &l.duty_mode),
+    // PortDesk's own (the goods library key), never sent: an ERP part number fits.
+    limit!("lines[].part_number", "(not sent)", 32, Chars, Assumed, None, Line, |l| &l.part_number),
     limit!("containers[].number", "Container/ContainerId", 11, Chars, Spec, None, Container, |c| &c.number),
     // An ISO 6346 size-and-type code is 4 characters.
     limit!("containers[].size_type", "Container/ContainerMd", 4, Chars, Assumed, None, Container, |c| &c.size_type),

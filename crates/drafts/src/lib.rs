@@ -24,6 +24,7 @@ pub mod code_lists;
 pub mod data_files;
 pub mod files;
 pub mod flows;
+pub mod goods;
 pub mod interchange;
 pub mod messages;
 pub mod origin;

@@ -244,6 +244,13 @@ static ITEM_ELEMENTS: &[ItemElement] = &[
     item_element!("NewName", new_name),
 ];
 
+/// Fields PortDesk keeps for itself and never sends (the line's part
+/// number, 商品料号, the goods library's key): changing one needs no
+/// modification item, and is not refused.
+fn is_local_only(path: &str) -> bool {
+    path.starts_with("lines.") && path.ends_with(".part_number")
+}
+
 /// Makes the modification message of an amendment: `original` is the
 /// declaration as filed, `amended` the same with the amendment applied
 /// (`apply_changes`). One item per field that differs, in the declaration
@@ -298,7 +305,7 @@ pub fn modification_from_amendment(
     // let the modification say less than the amendment did.
     if let Some(field) = changed_paths(original, amended)
         .into_iter()
-        .find(|p| !diff.covered.contains(p))
+        .find(|p| !diff.covered.contains(p) && !is_local_only(p))
     {
         return Err(unwritable(
             &field,

@@ -3,7 +3,8 @@
 //! `number.rs`), import layouts that say where each field is
 //! (`layout.rs`), applying a layout (`apply.rs`), splitting a declaration
 //! of more than 50 lines (`split.rs`), and writing the template, a
-//! declaration and the drafts list (`template.rs`).
+//! declaration and the drafts list (`template.rs`), and the goods library
+//! (`goods.rs`).
 //!
 //! No I/O: callers read the file (within `limits::SHEET_FILE`) and write
 //! the bytes; no SQL, Tauri or HTTP. docs/formats/excel.md describes the
@@ -12,6 +13,7 @@
 pub mod apply;
 pub mod cell_names;
 pub mod error;
+pub mod goods;
 pub mod layout;
 pub mod number;
 pub mod read;
@@ -20,6 +22,7 @@ pub mod template;
 
 pub use apply::{extract, Extracted, Imported, RowFigures, RowOrigin};
 pub use error::{CellError, SheetError, SHEET_ERROR_CODES};
+pub use goods::{read_goods, write_goods, GoodsRows, GOODS_COLUMNS, GOODS_SHEET};
 pub use layout::{
     builtin_layouts, suggest_layout, template_layout, template_lines_layout, FieldSource,
     FieldSpec, Layout, NumberFormat, PartLayout, SheetRef, TEMPLATE_LAYOUT, TEMPLATE_LINES_LAYOUT,

@@ -35,6 +35,9 @@ pub enum StoreError {
     /// Another live template already has this name (报关单模板名称已存在).
     #[error("a template named {name:?} already exists")]
     TemplateNameTaken { name: String },
+    /// Another live goods record has this key (商品库中已有相同料号或编号与名称的商品).
+    #[error("a goods record with key {key:?} already exists")]
+    GoodsKeyTaken { key: String },
     /// The database holds something this code cannot read back.
     #[error("corrupt store: {0}")]
     Corrupt(String),
@@ -56,6 +59,7 @@ pub const ERROR_CODES: &[&str] = &[
     "client_seq_no_changed",
     "filing_in_progress",
     "template_name_taken",
+    "goods_key_taken",
     "corrupt",
     "busy",
     "db",
@@ -76,6 +80,7 @@ impl StoreError {
             StoreError::ClientSeqNoChanged { .. } => "client_seq_no_changed",
             StoreError::FilingInProgress { .. } => "filing_in_progress",
             StoreError::TemplateNameTaken { .. } => "template_name_taken",
+            StoreError::GoodsKeyTaken { .. } => "goods_key_taken",
             StoreError::Corrupt(_) => "corrupt",
             // Another process (the CLI, a second window) held the write lock
             // past busy_timeout: worth a retry, unlike other database errors.
@@ -126,6 +131,7 @@ mod tests {
             },
             StoreError::FilingInProgress { id },
             StoreError::TemplateNameTaken { name: "x".into() },
+            StoreError::GoodsKeyTaken { key: "P:x".into() },
             StoreError::Corrupt("x".into()),
             StoreError::Db(sqlx::Error::RowNotFound),
             StoreError::Migrate(sqlx::migrate::MigrateError::VersionMissing(1)),

@@ -30,6 +30,8 @@
 //! - `templates.rs` declaration templates, the template a draft came from,
 //!   and the clerk's default values per field.
 //! - `sheet_layouts.rs` saved spreadsheet import layouts.
+//! - `goods.rs` the goods library (商品库): records, the picker's search,
+//!   learning from accepted declarations.
 //!
 //! Before migrating a database written by an older release, [`Store::open`]
 //! copies the file aside (`portdesk.db.before-0007` beside it): a migration
@@ -39,6 +41,7 @@ mod delivery;
 mod drafts;
 mod error;
 mod flows;
+mod goods;
 mod message_log;
 mod origin;
 mod queue;
@@ -63,6 +66,7 @@ pub use delivery::{AttemptResult, Outcome};
 pub use drafts::{FileRequest, Filed};
 pub use error::{StoreError, ERROR_CODES};
 pub use flows::{AmendRequest, AmendmentRecord, Conflict, ConflictCheck, Delivered, Resolution};
+pub use goods::{GoodsMeta, GoodsRevisionMeta, GoodsWriteCounts, GOODS_SEARCH_MAX};
 pub use message_log::{
     LogDirection, LogEntry, Truncated, DEFAULT_LOG_RETENTION_DAYS, LOG_BODY_LIMIT,
     LOG_RETENTION_KEY,

@@ -229,7 +229,7 @@ pub(crate) async fn insert_receipt(
             ApplicationStatus::from_receipt_code(&r.code).map(|s| s.as_str())
         }
         // Never filed, so never the document of a receipt.
-        DocumentKind::Template => None,
+        DocumentKind::Template | DocumentKind::Goods => None,
     };
     if let Some(status) = status {
         // Receipts of one filing arrive in cursor order, but an answer's
@@ -246,13 +246,20 @@ pub(crate) async fn insert_receipt(
         if latest.as_deref() == Some(r.server_id.as_str()) {
             // An approved application stays approved: its certificate is stored.
             let never_from: &[&str] = match kind {
-                DocumentKind::Declaration | DocumentKind::Template => &[],
+                DocumentKind::Declaration | DocumentKind::Template | DocumentKind::Goods => &[],
                 DocumentKind::OriginApplication => &[ApplicationStatus::Approved.as_str()],
             };
             kind.tables()
                 .set_status(conn, &id_text, status, StatusGuard::NotFrom(never_from))
                 .await?;
         }
+    }
+    if kind == DocumentKind::Declaration
+        && DraftStatus::from_receipt_code(&r.code).is_some_and(DraftStatus::is_accepted)
+    {
+        // Customs accepted it (L or later): its lines feed the goods
+        // library, once per declaration revision, in this transaction.
+        crate::goods::learn_in(conn, id, r.issued_at).await?;
     }
     Ok(Some(StoredReceipt {
         receipt: r.clone(),

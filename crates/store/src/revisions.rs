@@ -1,6 +1,6 @@
 //! The revision engine (修订记录) every revisioned document shares:
 //! declarations, certificate-of-origin applications and declaration
-//! templates today, goods records next.
+//! templates and goods records (商品库).
 //!
 //! Each kind keeps two plain-SQL tables of its own: a list table (one row per
 //! document: what its list shows, copied from the current revision) and a
@@ -35,6 +35,8 @@ pub enum DocumentKind {
     /// 报关单模板: a declaration template (`templates`, `template_revisions`).
     /// Never filed, so it has no client sequence no. and is not in [`Self::ALL`].
     Template,
+    /// 商品库记录: a goods record (`goods`, `goods_revisions`). Never filed.
+    Goods,
 }
 
 impl DocumentKind {
@@ -46,6 +48,7 @@ impl DocumentKind {
             DocumentKind::Declaration => "declaration",
             DocumentKind::OriginApplication => "origin_application",
             DocumentKind::Template => "template",
+            DocumentKind::Goods => "goods",
         }
     }
 
@@ -58,6 +61,7 @@ impl DocumentKind {
             DocumentKind::Declaration => &DECLARATIONS,
             DocumentKind::OriginApplication => &ORIGIN_APPLICATIONS,
             DocumentKind::Template => &TEMPLATES,
+            DocumentKind::Goods => &GOODS,
         }
     }
 }
@@ -97,6 +101,13 @@ pub(crate) static TEMPLATES: DocumentTables = DocumentTables {
     list: "templates",
     revisions: "template_revisions",
     owner: "template_id",
+    trash: true,
+};
+
+pub(crate) static GOODS: DocumentTables = DocumentTables {
+    list: "goods",
+    revisions: "goods_revisions",
+    owner: "goods_id",
     trash: true,
 };
 

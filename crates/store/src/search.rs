@@ -46,6 +46,23 @@ pub(crate) fn index_terms(text: &str) -> String {
     out
 }
 
+/// The terms to index for a goods record's part number, code and name:
+/// [`index_terms`] plus every suffix (2+ characters) of each Latin/digit
+/// word, so the prefix queries of [`match_expression`] find a part number
+/// or code by any part of it (`7318150000` by `1500`).
+pub(crate) fn goods_terms(text: &str) -> String {
+    let mut out = index_terms(text);
+    for seg in segments(text) {
+        if let Segment::Word(w) = seg {
+            let chars: Vec<char> = w.chars().collect();
+            for start in 1..chars.len().saturating_sub(1) {
+                push_term(&mut out, &chars[start..].iter().collect::<String>());
+            }
+        }
+    }
+    out
+}
+
 /// The FTS5 `MATCH` expression for a search box text, or `None` when it has
 /// nothing searchable (only spaces or punctuation).
 ///
@@ -191,6 +208,11 @@ mod tests {
             Some("\"华强\" \"cosu\"*".into())
         );
         assert_eq!(match_expression("深圳A"), Some("\"深圳\" \"a\"*".into()));
+    }
+
+    #[test]
+    fn goods_terms_hold_every_word_suffix() {
+        assert_eq!(goods_terms("AB-1234 螺栓"), "ab 1234 螺栓 栓 234 34");
     }
 
     #[test]

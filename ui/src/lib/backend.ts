@@ -6,6 +6,13 @@ import type {
   DefaultsView,
   TemplateDifferences,
   TemplateMeta,
+  GoodsLine,
+  GoodsMeta,
+  GoodsView,
+  GoodsRecord,
+  GoodsRevisionMeta,
+  GoodsImportPreview,
+  GoodsWriteCounts,
   TemplateRevisionMeta,
   TemplateView,
   AppInfo,
@@ -432,6 +439,54 @@ export function pickMessageSavePath(id: string): Promise<string | null> {
 /** Writes draft `id` as a declaration message to a path the save dialog gave; the path written. */
 export function exportDeclarationMessage(id: string, path: string, options: MessageOptions): Promise<string> {
   return call('export_declaration_message', { id, path, options });
+}
+
+// The goods library (商品库).
+
+/** Records matching `query` (part no., code or name), most recently used first. */
+export function searchGoods(query: string, limit = 20): Promise<GoodsMeta[]> {
+  return call('goods_search', { query, limit });
+}
+
+export function listGoods(): Promise<GoodsView[]> {
+  return call('goods_list');
+}
+
+export function getGoods(goodsId: string): Promise<GoodsView> {
+  return call('goods_get', { goodsId });
+}
+
+/** Saves an edited record; `goodsId` null makes a new one. */
+export function saveGoods(goodsId: string | null, record: GoodsRecord): Promise<GoodsMeta> {
+  return call('goods_save', { goodsId, record });
+}
+
+export function deleteGoods(goodsId: string): Promise<GoodsMeta> {
+  return call('goods_delete', { goodsId });
+}
+
+export function goodsHistory(goodsId: string): Promise<GoodsRevisionMeta[]> {
+  return call('goods_history', { goodsId });
+}
+
+/** `line` filled from record `goodsId`, its quantities kept. */
+export function fillLineFromGoods(goodsId: string, line: GoodsLine): Promise<GoodsLine> {
+  return call('goods_fill_line', { goodsId, line });
+}
+
+/** Opens the open dialog and previews the goods workbook picked; null when cancelled. */
+export function pickGoodsImport(): Promise<GoodsImportPreview | null> {
+  return call('goods_pick_import');
+}
+
+/** Imports the workbook picked last, in one transaction. */
+export function importPickedGoods(): Promise<GoodsWriteCounts> {
+  return call('goods_import_picked');
+}
+
+/** Opens the save dialog and writes the library; the path written, null when cancelled. */
+export function exportGoods(): Promise<string | null> {
+  return call('goods_export');
 }
 
 // Templates (报关单模板) and the defaults of a new declaration (初始值).

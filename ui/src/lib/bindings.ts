@@ -265,7 +265,12 @@ district_code: string,
 /**
  * Duty mode, 征免方式 (DutyMode), code list `duty_mode`.
  */
-duty_mode: string, };
+duty_mode: string, 
+/**
+ * The enterprise's own part number, 商品料号 (企业料号/货号), ≤32: not
+ * in the customs message, the key of the goods library (商品库).
+ */
+part_number: string, };
 
 export type Container = { 
 /**
@@ -1151,6 +1156,89 @@ export type TemplateRevisionMeta = { revision: number, saved_at: string,
  */
 note: string, };
 
+export type GoodsRecord = { 
+/**
+ * 商品料号: the enterprise's own part number; the key when given.
+ */
+part_number: string, 
+/**
+ * 商品编号 (CodeTS).
+ */
+commodity_code: string, 
+/**
+ * 商品名称 (GName).
+ */
+name: string, 
+/**
+ * 规格型号 (GModel), the declaration elements.
+ */
+elements: string, 
+/**
+ * 成交计量单位 (GUnit).
+ */
+unit: string, 
+/**
+ * 法定第一计量单位 (FirstUnit).
+ */
+first_unit: string, 
+/**
+ * 法定第二计量单位 (SecondUnit).
+ */
+second_unit: string, 
+/**
+ * 原产国 (OriginCountry).
+ */
+origin_country: string, 
+/**
+ * 最近单价: the unit price last declared.
+ */
+last_unit_price: string, 
+/**
+ * 最近币制: its currency.
+ */
+last_currency: string, 
+/**
+ * 最近使用: when a declaration with it was last accepted (or the
+ * clerk last picked it); `None` for a record typed or imported.
+ */
+last_used: string | null, 
+/**
+ * 最近报关单: the client sequence no. it was last learnt from.
+ */
+last_declaration: string, 
+/**
+ * 备注, the clerk's own.
+ */
+note: string, };
+
+export type GoodsMeta = { id: string, part_number: string, commodity_code: string, name: string, last_unit_price: string, last_currency: string, last_used: string | null, revision: number, updated_at: string, trashed_at: string | null, };
+
+export type GoodsRevisionMeta = { revision: number, saved_at: string, 
+/**
+ * `learnt from PD…`, `edited`, `imported`, `restore r2`.
+ */
+note: string, };
+
+export type GoodsWriteCounts = { created: number, updated: number, unchanged: number, };
+
+export type GoodsView = { meta: GoodsMeta, record: GoodsRecord, };
+
+export type GoodsImportRow = { 
+/**
+ * 1-based, as Excel shows it.
+ */
+row: number, record: GoodsRecord, 
+/**
+ * Field paths are the record's (`part_number`), messages name the cell.
+ */
+problems: Array<Problem>, };
+
+export type GoodsImportPreview = { sheet: string, rows: Array<GoodsImportRow>, unreadable: Array<CellError>, 
+/**
+ * Rows with a problem plus unreadable cells: 0 means it can be saved.
+ */
+error_count: number, };
+
 export type TemplateView = { meta: TemplateMeta, declaration: Declaration, };
 
 export type DifferenceKind = "changed" | "added" | "removed";
@@ -1419,7 +1507,7 @@ problems: Array<Array<Problem>>,
  */
 unreadable: Array<CellError>, totals: PreviewTotals, };
 
-export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "template_name_taken", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "no_server", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
+export const ERROR_CODES = ["not_found", "revision_not_found", "trashed", "already_exists", "client_seq_no_taken", "client_seq_no_changed", "filing_in_progress", "template_name_taken", "goods_key_taken", "corrupt", "busy", "db", "migrate", "json", "invalid_input", "not_ready", "not_released", "not_filed", "conflict_not_found", "tax_refused", "keyring_unavailable", "keyring_error", "not_logged_in", "login_failed", "insecure_server", "offline", "protocol", "timeout", "worker_busy", "lease_error", "not_exchange_root", "no_server", "worker_restarting", "not_failed", "not_approved", "no_print_command", "print_failed", "bad_image", "io", "missing_glyph", "too_long", "bad_qr", "bad_certificate_number", "pdf", "no_key", "bad_key_file", "tool_missing", "no_qr", "bad_pdf", "open_failed", "not_picked", "dialog_failed", "nothing_to_pay"] as const;
 export const AWAITING_CODES = ["exchange_waiting", "exchange_taken", "exchange_queued"] as const;
 export const DRAFT_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "cleared", "released", "closed", "rejected"] as const;
 export const ORIGIN_STATUSES = ["draft", "ready", "queued", "sent", "accepted", "manual_review", "approved", "rejected"] as const;

@@ -14,6 +14,7 @@ export interface Column {
 export const LINE_COLUMNS: Column[] = [
   { key: 'commodity_code', width: 110 },
   { key: 'name', width: 160 },
+  { key: 'part_number', width: 110 },
   { key: 'elements', width: 220 },
   { key: 'quantity', width: 90, numeric: true },
   { key: 'unit', kind: 'code', list: 'unit', width: 130 },
@@ -67,6 +68,7 @@ export function newLine(): GoodsLine {
     destination_country: '',
     district_code: '',
     duty_mode: '',
+    part_number: '',
   };
 }
 

@@ -7,6 +7,7 @@ mod common;
 mod convert;
 mod copy;
 mod exchange;
+mod goods;
 mod limits;
 mod messages;
 mod origin;

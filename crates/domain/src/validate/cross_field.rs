@@ -412,21 +412,25 @@ fn x08_line_count(d: &Declaration, out: &mut Vec<Problem>) {
     }
 }
 
+/// A line's total (总价) as rule 8 wants it: unit price × quantity, rounded
+/// half away from zero to 2 decimals; `None` unless both are numbers.
+pub fn expected_line_total(unit_price: &str, quantity: &str) -> Option<Decimal> {
+    let price = dec(unit_price, UNIT_PRICE_DIGITS)?;
+    let qty = dec(quantity, QUANTITY_DIGITS)?;
+    let product = price.checked_mul(qty)?;
+    Some(product.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
 /// Rule 8, part 2: total = unit price × quantity, rounded half away from
 /// zero to 2 decimals.
 fn x08_line_totals(d: &Declaration, out: &mut Vec<Problem>) {
     for (i, l) in d.lines.iter().enumerate() {
-        let (Some(price), Some(qty), Some(total)) = (
-            dec(&l.unit_price, UNIT_PRICE_DIGITS),
-            dec(&l.quantity, QUANTITY_DIGITS),
+        let (Some(expected), Some(total)) = (
+            expected_line_total(&l.unit_price, &l.quantity),
             dec(&l.total_price, TOTAL_PRICE_DIGITS),
         ) else {
             continue;
         };
-        let Some(product) = price.checked_mul(qty) else {
-            continue;
-        };
-        let expected = product.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         if expected != total {
             let (zh, en) = field_label(&format!("lines[{i}].total_price"));
             out.push(Problem::error(

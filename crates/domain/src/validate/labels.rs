@@ -32,6 +32,7 @@ const LINE: &[(&str, &str, &str)] = &[
         "domestic destination/source",
     ),
     ("duty_mode", "征免方式", "duty mode"),
+    ("part_number", "商品料号", "part number"),
 ];
 
 const CONTAINER: &[(&str, &str, &str)] = &[

@@ -32,6 +32,7 @@ mod required;
 mod tests;
 
 pub use crate::rules::{parse_decimal, DecimalError, RuleInfo};
+pub use cross_field::expected_line_total;
 pub use cross_field::{default_levy_kind, expected_duty_mode, DefaultLevyRule, DEFAULT_LEVY_RULES};
 pub use labels::{field_label, part_fields};
 pub use order::field_key;

@@ -23,6 +23,7 @@ pub(crate) const LINE_FIELDS: &[&str] = &[
     "destination_country",
     "district_code",
     "duty_mode",
+    "part_number",
 ];
 
 pub(crate) const CONTAINER_FIELDS: &[&str] =

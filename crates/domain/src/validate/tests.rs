@@ -192,6 +192,7 @@ pub(crate) fn sample_valid_import() -> Declaration {
         destination_country: s("CHN"),
         district_code: s("21019"),
         duty_mode: s("1"),
+        ..Default::default()
     }];
     d.containers = vec![Container {
         number: s("MSKU9070323"),

@@ -31,7 +31,10 @@ fn declaration_json() -> Value {
             v[collection] = Value::Array(vec![serde_json::from_str(row).unwrap()]);
         }
     }
-    v
+    // Through the model, so fields the fixture leaves to their defaults
+    // (the line's part number) are there to set.
+    let d: Declaration = serde_json::from_value(v).unwrap();
+    serde_json::to_value(&d).unwrap()
 }
 
 /// `lines[].name` → `lines[0].name`: the concrete path the validator names.

@@ -3,6 +3,7 @@
 //! link of the whole dependency tree.
 
 mod copy;
+mod goods;
 mod interchange_props;
 mod messages;
 mod spreadsheets;

@@ -138,6 +138,8 @@ fn line(rng: &mut ChaCha8Rng) -> GoodsLine {
         destination_country: text(rng),
         district_code: text(rng),
         duty_mode: text(rng),
+        // The part number is PortDesk's own, never in the message: empty.
+        ..Default::default()
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod drafts;
 mod flows;
+mod goods;
 mod message_log;
 mod origin;
 mod outbox;
