@@ -52,7 +52,7 @@ function emptyLine() {
   return {
     commodity_code: '', name: '', elements: '', quantity: '', unit: '', first_quantity: '', first_unit: '',
     second_quantity: '', second_unit: '', unit_price: '', total_price: '', currency: '', origin_country: '',
-    destination_country: '', district_code: '', duty_mode: '',
+    destination_country: '', district_code: '', duty_mode: '', part_number: '',
   };
 }
 

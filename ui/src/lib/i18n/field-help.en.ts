@@ -66,7 +66,6 @@ const fieldHelpEn: Record<keyof typeof fieldHelpZh, string> = {
   'help.head.guarantee_release': 'Tick for release on guarantee (goods first, duties later); needs a valid guarantee.',
   'help.head.remarks': 'What must be explained: related record or declaration nos., other notes.',
   'help.line.commodity_code': '10 digits: the 8-digit tariff heading plus 2 supervision digits; 6 digits in a two-step summary.',
-  'help.line.part_number': 'The enterprise’s own part no., the goods library’s key; never sent to customs; at most 32 characters.',
   'help.line.name': 'The standard Chinese name of the goods, matching the invoice and saying what they are.',
   'help.line.elements': 'The declaration elements in the order the code prescribes, separated by “|”, at most 255 bytes.',
   'help.line.quantity': 'The quantity actually traded under the contract, in the trade unit.',

@@ -67,7 +67,6 @@ const fieldHelpZh = {
   'help.head.guarantee_release': '先放行后缴税（担保验放）的勾选；须有有效的担保。',
   'help.head.remarks': '填报须说明的事项，如关联备案号、关联报关单号、其他补充说明。',
   'help.line.commodity_code': '10位商品编号：前8位为税则号列，第9–10位为监管附加编号；两步申报概要申报可填6位。',
-  'help.line.part_number': '企业自己的商品料号或货号，用于商品库查找，不发送给海关；最多32个字符。',
   'help.line.name': '填报规范的中文商品名称，与商业发票相符并能准确反映商品属性。',
   'help.line.elements': '按《规范申报目录》的申报要素顺序填报，以“|”分隔，不超过255字节。',
   'help.line.quantity': '填报贸易合同实际成交的数量，与成交单位对应。',
