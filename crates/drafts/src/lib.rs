@@ -27,6 +27,7 @@ pub mod flows;
 pub mod interchange;
 pub mod messages;
 pub mod origin;
+pub mod printing;
 pub mod spreadsheets;
 pub mod tax;
 pub mod templates;
