@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use portdesk_domain::declaration::Declaration;
 use portdesk_domain::limits::FONT_FILE;
 use portdesk_domain::DraftStatus;
-use portdesk_print::{bundled_font_has, DeclarationJob, FallbackFont, SheetKind};
+pub use portdesk_print::SheetKind;
+use portdesk_print::{bundled_font_has, DeclarationJob, FallbackFont};
 use uuid::Uuid;
 
 use crate::certificates::{io, print_file, run_batch, write_pdf, CertificateError};

@@ -10,6 +10,7 @@ mod exchange;
 mod limits;
 mod messages;
 mod origin;
+mod print_declaration;
 mod sheets;
 mod tax;
 mod templates;
