@@ -11,6 +11,7 @@
 //!   its worker task, and the events the UI reads.
 //! - `certificates.rs`: certificates of origin as the UI sees them
 //!   (refresh from the server, batches, verification results, images).
+//! - `printing.rs`: the printed declaration's kind argument and batch.
 //! - `tax.rs`: reference data and duty payment through the session.
 //! - `instance.rs`: one app per data directory (the lock and the socket a
 //!   second launch asks to focus through).
@@ -20,6 +21,7 @@
 pub mod certificates;
 pub mod error;
 pub mod instance;
+pub mod printing;
 pub mod sync;
 pub mod tax;
 pub mod window_state;
