@@ -5,6 +5,7 @@
 mod copy;
 mod interchange_props;
 mod messages;
+mod printing;
 mod spreadsheets;
 mod tax;
 mod templates;
