@@ -46,3 +46,29 @@ describe('PrintDeclaration', () => {
     expect(alert.textContent).toContain('lines[3].name');
   });
 });
+
+describe('PrintBatch', () => {
+  beforeEach(() => setLocale('zh-CN'));
+
+  it('prints the page’s drafts as the chosen sheet and shows each outcome', async () => {
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd.startsWith('plugin:event')) return 1;
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      return [
+        { id: 'a', path: '/data/declarations/PDA-check.pdf', error: null },
+        { id: 'b', path: null, error: { code: 'missing_glyph', message: 'lines[0].name', field: 'lines[0].name' } },
+      ];
+    });
+    const { default: PrintBatch } = await import('../src/lib/components/PrintBatch.svelte');
+    render(PrintBatch, { props: { ids: ['a', 'b'], nameOf: (id: string) => `PD${id.toUpperCase()}` } });
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByTestId('declaration-batch-kind'), 'check');
+    await user.click(screen.getByTestId('declaration-batch-print'));
+    await waitFor(() => expect(screen.getByText('/data/declarations/PDA-check.pdf', { exact: false })).toBeTruthy());
+    expect(calls).toEqual([{ cmd: 'declaration_batch', args: { ids: ['a', 'b'], kind: 'check', print: true } }]);
+    const failed = document.querySelector('li.failed');
+    expect(failed?.textContent).toContain('PDB');
+    expect(failed?.textContent).toContain('lines[0].name');
+  });
+});
