@@ -98,7 +98,10 @@ async fn a_draft_is_watermarked_until_released_and_gbk_names_use_the_system_font
         )
         .await
         .unwrap();
-    assert_eq!(drafts.get(id).await.unwrap().meta.status, DraftStatus::Released);
+    assert_eq!(
+        drafts.get(id).await.unwrap().meta.status,
+        DraftStatus::Released
+    );
     let out = dir.path().join("released.pdf");
     prints
         .save_pdf(id, SheetKind::Draft, Some(&out))
@@ -111,14 +114,18 @@ async fn a_draft_is_watermarked_until_released_and_gbk_names_use_the_system_font
     // A batch of the check sheet, one unknown id failing on its own.
     let mut seen = Vec::new();
     let results = prints
-        .batch(&[id, uuid::Uuid::now_v7()], SheetKind::Check, false, |d, t| {
-            seen.push((d, t))
-        })
+        .batch(
+            &[id, uuid::Uuid::now_v7()],
+            SheetKind::Check,
+            false,
+            |d, t| seen.push((d, t)),
+        )
         .await;
     assert_eq!(seen, [(1, 2), (2, 2)]);
-    assert!(results[0].1.as_ref().unwrap().ends_with(format!(
-        "{}-check.pdf",
-        view.meta.client_seq_no
-    )));
+    assert!(results[0]
+        .1
+        .as_ref()
+        .unwrap()
+        .ends_with(format!("{}-check.pdf", view.meta.client_seq_no)));
     assert!(results[1].1.is_err());
 }
