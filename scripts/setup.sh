@@ -44,7 +44,9 @@ sudo_cmd=()
 apt_packages=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev libdbus-1-dev)
 if [ "$want_tests" = 1 ]; then
-  apt_packages+=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring poppler-utils zbar-tools)
+  # fonts-wqy-zenhei: a GBK-wide CJK font, the printed declaration's
+  # system-font fallback is tested with it (镕, 喆 are outside GB2312).
+  apt_packages+=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring poppler-utils zbar-tools fonts-wqy-zenhei)
 fi
 
 missing=()

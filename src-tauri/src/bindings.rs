@@ -166,6 +166,7 @@ fn generate() -> String {
         decl::<ImageKind>(&cfg),
         decl::<BatchItem>(&cfg),
         decl::<BatchProgress>(&cfg),
+        decl::<portdesk_workspace::printing::PrintKind>(&cfg),
         decl::<VerifyResult>(&cfg),
         decl::<FileProblem>(&cfg),
         decl::<FileImportOutcome>(&cfg),
@@ -338,9 +339,10 @@ fn generate() -> String {
         portdesk_drafts::templates::FROM_TEMPLATE
     ));
     out.push_str(&format!(
-        "/** Tauri event names the app emits. */\nexport const EVENTS = {{ sync: \"{}\", originBatch: \"{}\" }} as const;\n",
+        "/** Tauri event names the app emits. */\nexport const EVENTS = {{ sync: \"{}\", originBatch: \"{}\", declarationBatch: \"{}\" }} as const;\n",
         crate::sync::SYNC_EVENT,
-        crate::origin_commands::BATCH_EVENT
+        crate::origin_commands::BATCH_EVENT,
+        crate::print_commands::DECLARATION_BATCH_EVENT
     ));
     out
 }

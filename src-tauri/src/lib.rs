@@ -14,6 +14,7 @@ mod filing_commands;
 mod goods_commands;
 mod message_commands;
 mod origin_commands;
+mod print_commands;
 mod sheet_commands;
 mod sync_commands;
 mod tax_commands;
@@ -111,6 +112,10 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             origin_commands::origin_verify,
             origin_commands::origin_images,
             origin_commands::origin_set_image,
+            print_commands::declaration_save_pdf,
+            print_commands::declaration_open_pdf,
+            print_commands::declaration_print,
+            print_commands::declaration_batch,
             filing_commands::filing_deadline,
             filing_commands::complete_declaration,
             filing_commands::amend_declaration,

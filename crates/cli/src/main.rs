@@ -37,6 +37,7 @@ mod flows_cmd;
 mod goods_cmd;
 mod messages_cmd;
 mod origin_cmd;
+mod print_cmd;
 mod sheets_cmd;
 mod sync_cmd;
 mod template_cmd;
@@ -212,6 +213,16 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Render the printed declaration (报关单草单/核对单) to a PDF: of a
+    /// declaration file, or of a saved draft (id or client sequence no.).
+    PrintDeclaration {
+        /// FILE.json, a draft id or a client sequence number.
+        target: String,
+        #[arg(long, value_enum, default_value = "draft")]
+        kind: print_cmd::KindArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Certificates of origin: precheck, enterprise record, submit, print.
     #[command(subcommand)]
     Origin(origin_cmd::OriginCommand),
@@ -382,6 +393,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Defaults(command) => tokio_run(template_cmd::defaults(cli.data_dir, command)),
         Command::Goods(command) => tokio_run(goods_cmd::goods(cli.data_dir, command)),
         Command::Origin(command) => tokio_run(origin_cmd::run(cli.data_dir, command)),
+        Command::PrintDeclaration { target, kind, out } => {
+            tokio_run(print_cmd::run(cli.data_dir, target, kind, out))
+        }
         Command::Exchange(args) => tokio_run(exchange_cmd::run(cli.data_dir, args)),
         Command::Sync {
             until_idle,

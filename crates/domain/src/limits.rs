@@ -423,6 +423,15 @@ pub const IMAGE_FILE: FileLimit = FileLimit {
     max_bytes: 5 * MIB,
 };
 
+/// A system font file read as the printed declaration's fallback for
+/// characters outside the bundled GB2312 subset (a full CJK collection such
+/// as WenQuanYi Zen Hei is 17 MiB, Noto Sans CJK 20-30 MiB).
+pub const FONT_FILE: FileLimit = FileLimit {
+    what_en: "font file",
+    what_zh: "字体文件",
+    max_bytes: 64 * MIB,
+};
+
 /// A JSON document given by path that is not an import: an origin
 /// application, an enterprise record, a tax-payment choice.
 pub const DOCUMENT_FILE: FileLimit = FileLimit {
@@ -471,6 +480,7 @@ pub const FILE_LIMITS: &[FileLimit] = &[
     SHEET_FILE,
     MESSAGE_FILE,
     IMAGE_FILE,
+    FONT_FILE,
     DOCUMENT_FILE,
     CODE_LIST_FILE,
     PASSWORD_INPUT,

@@ -104,7 +104,7 @@ pub const ERROR_CODES: &[&str] = &[
     "corrupt",
 ];
 
-fn io(path: &Path, e: std::io::Error) -> CertificateError {
+pub(crate) fn io(path: &Path, e: std::io::Error) -> CertificateError {
     CertificateError::Io {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -214,10 +214,7 @@ impl Certificates {
                 dir.join(format!("{}.pdf", cert.number))
             }
         };
-        let tmp = path.with_extension("pdf.tmp");
-        std::fs::write(&tmp, &pdf)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| io(&path, e))?;
+        write_pdf(&path, &pdf)?;
         Ok(path)
     }
 
@@ -234,19 +231,9 @@ impl Certificates {
         &self,
         ids: &[Uuid],
         print: bool,
-        mut progress: impl FnMut(u32, u32),
+        progress: impl FnMut(u32, u32),
     ) -> Vec<(Uuid, Result<PathBuf, CertificateError>)> {
-        let total = ids.len() as u32;
-        let mut out = Vec::with_capacity(ids.len());
-        for (i, id) in ids.iter().enumerate() {
-            let result = match self.save_pdf(*id, None).await {
-                Ok(path) if print => print_file(&path).map(|_| path),
-                other => other,
-            };
-            out.push((*id, result));
-            progress(i as u32 + 1, total);
-        }
-        out
+        run_batch(ids, print, progress, |id| self.save_pdf(id, None)).await
     }
 
     /// Verifies a certificate offline: `input` is the QR text, or the path
@@ -361,7 +348,44 @@ fn print_command() -> Option<&'static str> {
         .then_some("lp")
 }
 
-fn print_file(path: &Path) -> Result<String, CertificateError> {
+/// Writes a rendered PDF beside `path` and renames it there, so a reader
+/// never sees half a document. Every printed document goes through here.
+pub(crate) fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), CertificateError> {
+    let tmp = path.with_extension("pdf.tmp");
+    std::fs::write(&tmp, pdf)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| io(path, e))
+}
+
+/// Saves (`save`) and with `print` prints each document of a batch,
+/// calling `progress(done, total)` after each; one failure does not stop
+/// the batch. Shared by certificates and printed declarations.
+pub(crate) async fn run_batch<F, Fut>(
+    ids: &[Uuid],
+    print: bool,
+    mut progress: impl FnMut(u32, u32),
+    mut save: F,
+) -> Vec<(Uuid, Result<PathBuf, CertificateError>)>
+where
+    F: FnMut(Uuid) -> Fut,
+    Fut: std::future::Future<Output = Result<PathBuf, CertificateError>>,
+{
+    let total = ids.len() as u32;
+    let mut out = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        let result = match save(*id).await {
+            Ok(path) if print => print_file(&path).map(|_| path),
+            other => other,
+        };
+        out.push((*id, result));
+        progress(i as u32 + 1, total);
+    }
+    out
+}
+
+/// Sends a PDF to the system's print command at actual size; returns what
+/// the spooler said (the job id).
+pub(crate) fn print_file(path: &Path) -> Result<String, CertificateError> {
     let cmd = print_command().ok_or(CertificateError::NoPrintCommand)?;
     let out = std::process::Command::new(cmd)
         // Actual size: the certificate's boxes are measured in millimetres.

@@ -28,6 +28,7 @@ pub mod goods;
 pub mod interchange;
 pub mod messages;
 pub mod origin;
+pub mod printing;
 pub mod spreadsheets;
 pub mod tax;
 pub mod templates;

@@ -1,11 +1,14 @@
-//! The one bundled font (Noto Sans CJK SC, cut to GB2312 + Latin-1, OFL;
-//! see `assets/fonts/README.md`), its metrics, and line breaking.
+//! The fonts of a printed document and line breaking: the one bundled
+//! font (Noto Sans CJK SC, cut to GB2312 + Latin-1, OFL; see
+//! `assets/fonts/README.md`) and, for the declaration, a system CJK font the
+//! caller passes in ([`FallbackFont`], 后备字体) for characters the subset
+//! lacks (GBK names such as 镕, 喆).
 //!
-//! Every character is looked up in the font's cmap while a text is
-//! measured, and a character the font lacks is an error naming the field:
-//! a certificate must never print an empty box where a character was.
+//! Every character is looked up in the fonts' cmaps while a text is
+//! measured, and a character no font has is an error naming the field: a
+//! printed document must never show an empty box where a character was.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use krilla::text::Font;
 use skrifa::instance::{LocationRef, Size};
@@ -18,29 +21,136 @@ use crate::PrintError;
 pub(crate) static FONT_BYTES: &[u8] =
     include_bytes!("../assets/fonts/NotoSansCJKsc-Regular-GB2312.otf");
 
-/// Parsed tables of [`FONT_BYTES`], built once.
-pub(crate) struct Metrics {
-    charmap: Charmap<'static>,
-    glyphs: GlyphMetrics<'static>,
+/// Parsed tables of one font: the bundled one (`'static`, built once) or
+/// a fallback borrowed from the caller's bytes.
+pub(crate) struct Metrics<'a> {
+    charmap: Charmap<'a>,
+    glyphs: GlyphMetrics<'a>,
     units_per_em: f32,
 }
 
-static METRICS: OnceLock<Option<Metrics>> = OnceLock::new();
+static METRICS: OnceLock<Option<Metrics<'static>>> = OnceLock::new();
 static KRILLA_FONT: OnceLock<Option<Font>> = OnceLock::new();
 
-pub(crate) fn metrics() -> Result<&'static Metrics, PrintError> {
-    METRICS
-        .get_or_init(|| {
-            let font = FontRef::new(FONT_BYTES).ok()?;
-            let m = font.metrics(Size::unscaled(), LocationRef::default());
-            Some(Metrics {
-                charmap: font.charmap(),
-                glyphs: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
-                units_per_em: f32::from(m.units_per_em),
-            })
+impl<'a> Metrics<'a> {
+    fn parse(bytes: &'a [u8], index: u32) -> Option<Metrics<'a>> {
+        let font = FontRef::from_index(bytes, index).ok()?;
+        let m = font.metrics(Size::unscaled(), LocationRef::default());
+        Some(Metrics {
+            charmap: font.charmap(),
+            glyphs: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em: f32::from(m.units_per_em).max(1.0),
         })
+    }
+}
+
+/// The bundled font's tables.
+pub(crate) fn metrics() -> Result<&'static Metrics<'static>, PrintError> {
+    METRICS
+        .get_or_init(|| Metrics::parse(FONT_BYTES, 0))
         .as_ref()
         .ok_or_else(|| PrintError::Pdf("the bundled font cannot be read".into()))
+}
+
+/// Whether the bundled font (GB2312 + Latin-1) draws `ch`; a caller looks
+/// for a [`FallbackFont`] only for the characters it does not.
+pub fn bundled_font_has(ch: char) -> bool {
+    metrics().is_ok_and(|m| m.glyph(ch).is_some())
+}
+
+/// A system CJK font for the characters the bundled subset lacks
+/// (后备字体): the file's bytes and the face's index in a collection
+/// (`.ttc`). The caller finds it (rendering stays pure: bytes in); keep one
+/// value and reuse it, since krilla hashes the whole file once per value.
+#[derive(Clone)]
+pub struct FallbackFont {
+    bytes: Arc<Vec<u8>>,
+    index: u32,
+    krilla: Arc<OnceLock<Option<Font>>>,
+}
+
+impl std::fmt::Debug for FallbackFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FallbackFont")
+            .field("bytes", &self.bytes.len())
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl FallbackFont {
+    /// The face `index` of font file `bytes`; `None` when it is not a font
+    /// skrifa can read.
+    pub fn new(bytes: Arc<Vec<u8>>, index: u32) -> Option<FallbackFont> {
+        Metrics::parse(&bytes, index)?;
+        Some(FallbackFont {
+            bytes,
+            index,
+            krilla: Arc::default(),
+        })
+    }
+
+    /// Whether the font would print `ch`: it has a glyph, and `ch` is not
+    /// a private-use character (never taken from a fallback).
+    pub fn has(&self, ch: char) -> bool {
+        !is_private_use(ch)
+            && Metrics::parse(&self.bytes, self.index).is_some_and(|m| m.glyph(ch).is_some())
+    }
+
+    pub(crate) fn krilla_font(&self) -> Result<Font, PrintError> {
+        self.krilla
+            .get_or_init(|| Font::new(self.bytes.clone().into(), self.index))
+            .clone()
+            .ok_or_else(|| PrintError::Pdf("the fallback font cannot be read".into()))
+    }
+}
+
+/// The fonts one document is measured and drawn with: the bundled font
+/// first, then the fallback for a character it lacks.
+pub(crate) struct FontSet<'a> {
+    primary: &'static Metrics<'static>,
+    fallback: Option<Metrics<'a>>,
+}
+
+impl<'a> FontSet<'a> {
+    /// The bundled font alone (certificates: their text is English and
+    /// box titles).
+    pub(crate) fn bundled() -> Result<FontSet<'static>, PrintError> {
+        Ok(FontSet {
+            primary: metrics()?,
+            fallback: None,
+        })
+    }
+
+    pub(crate) fn with_fallback(fallback: Option<&'a FallbackFont>) -> Result<Self, PrintError> {
+        Ok(FontSet {
+            primary: metrics()?,
+            fallback: fallback.and_then(|f| Metrics::parse(&f.bytes, f.index)),
+        })
+    }
+
+    /// Whether the bundled font draws `ch` (else the fallback does).
+    pub(crate) fn in_primary(&self, ch: char) -> bool {
+        self.primary.glyph(ch).is_some()
+    }
+
+    /// Advance of `ch` at `size` points, or the error naming `field`.
+    fn advance(&self, field: &str, ch: char, size: f32) -> Result<f32, PrintError> {
+        self.primary
+            .advance(ch, size)
+            .or_else(|| {
+                // Private-use characters mean what each font maker chose;
+                // a system font's glyph there is not the sender's.
+                if is_private_use(ch) {
+                    return None;
+                }
+                self.fallback.as_ref()?.advance(ch, size)
+            })
+            .ok_or_else(|| PrintError::MissingGlyph {
+                field: field.to_owned(),
+                ch,
+            })
+    }
 }
 
 /// The font for krilla. Created once: krilla hashes the whole file when a
@@ -52,27 +162,26 @@ pub(crate) fn krilla_font() -> Result<Font, PrintError> {
         .ok_or_else(|| PrintError::Pdf("the bundled font cannot be read".into()))
 }
 
-impl Metrics {
+impl Metrics<'_> {
+    fn glyph(&self, ch: char) -> Option<skrifa::GlyphId> {
+        self.charmap.map(ch).filter(|g| g.to_u32() != 0)
+    }
+
     /// Whether the font has a glyph for `ch`.
     #[cfg(test)]
     pub(crate) fn has(&self, ch: char) -> bool {
-        self.charmap.map(ch).is_some_and(|g| g.to_u32() != 0)
+        self.glyph(ch).is_some()
     }
 
-    /// Advance of `ch` at `size` points, or the error naming `field`.
-    fn advance(&self, field: &str, ch: char, size: f32) -> Result<f32, PrintError> {
-        let gid = self
-            .charmap
-            .map(ch)
-            .filter(|g| g.to_u32() != 0)
-            .ok_or_else(|| PrintError::MissingGlyph {
-                field: field.to_owned(),
-                ch,
-            })?;
+    /// Advance of `ch` at `size` points, if the font has it.
+    fn advance(&self, ch: char, size: f32) -> Option<f32> {
+        let gid = self.glyph(ch)?;
         let units = self.glyphs.advance_width(gid).unwrap_or(self.units_per_em);
-        Ok(units / self.units_per_em * size)
+        Some(units / self.units_per_em * size)
     }
+}
 
+impl FontSet<'_> {
     /// Width of `text` at `size`, checking every character.
     pub(crate) fn width(&self, field: &str, text: &str, size: f32) -> Result<f32, PrintError> {
         text.chars()
@@ -151,6 +260,11 @@ impl Metrics {
     }
 }
 
+/// Unicode private-use areas (BMP and planes 15-16).
+fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+}
+
 /// Whether a line may end between `a` and `b`.
 fn may_break_between(a: char, b: char) -> bool {
     if b == ' ' {
@@ -194,8 +308,8 @@ fn is_cjk(c: char) -> bool {
 mod tests {
     use super::*;
 
-    fn m() -> &'static Metrics {
-        metrics().unwrap()
+    fn m() -> FontSet<'static> {
+        FontSet::bundled().unwrap()
     }
 
     #[test]
@@ -241,6 +355,7 @@ mod tests {
                 ch: '𠀀'
             }
         );
-        assert!(m().has('中') && m().has('é') && m().has('A') && !m().has('\u{1}'));
+        let b = metrics().unwrap();
+        assert!(b.has('中') && b.has('é') && b.has('A') && !b.has('\u{1}'));
     }
 }

@@ -19,12 +19,12 @@ use portdesk_domain::origin::{
 };
 use portdesk_domain::CodeLists;
 
-use crate::font::{metrics, Metrics};
+use crate::font::FontSet;
 use crate::{PrintError, PrintJob};
 
 pub(crate) const PAGE_W: f32 = 595.28;
 pub(crate) const PAGE_H: f32 = 841.89;
-const MARGIN: f32 = 28.35; // 10 mm
+pub(crate) const MARGIN: f32 = 28.35; // 10 mm
 const X0: f32 = MARGIN;
 const X1: f32 = PAGE_W - MARGIN;
 const TOP: f32 = MARGIN;
@@ -41,16 +41,16 @@ const REMARKS_H: f32 = 52.0;
 /// Height of the goods table's column heads.
 const COL_HEAD_H: f32 = 50.0;
 /// Padding inside a box.
-const PAD: f32 = 3.5;
+pub(crate) const PAD: f32 = 3.5;
 /// The QR code's side: 35 mm, small enough for the box, large enough that
 /// a version 10 code (57 modules) has 0.6 mm modules.
 pub(crate) const QR_SIDE: f32 = 99.2;
 
-const VALUE_SIZE: f32 = 8.5;
-const TABLE_SIZE: f32 = 7.5;
-const TITLE_SIZE: f32 = 6.0;
-const MIN_SIZE: f32 = 5.0;
-const LINE: f32 = 1.22;
+pub(crate) const VALUE_SIZE: f32 = 8.5;
+pub(crate) const TABLE_SIZE: f32 = 7.5;
+pub(crate) const TITLE_SIZE: f32 = 6.0;
+pub(crate) const MIN_SIZE: f32 = 5.0;
+pub(crate) const LINE: f32 = 1.22;
 
 /// A drawing operation, in points from the page's top left.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +72,15 @@ pub(crate) enum Op {
         y: f32,
         side: f32,
         checked: bool,
+    },
+    /// Text in light grey turned `angle` degrees (clockwise) about its
+    /// centre `(cx, cy)`: the draft's watermark.
+    Watermark {
+        cx: f32,
+        cy: f32,
+        size: f32,
+        angle: f32,
+        text: String,
     },
     /// The QR code of the job's QR text, `side` points square.
     Qr { x: f32, y: f32, side: f32 },
@@ -279,30 +288,30 @@ fn columns(form: OriginForm) -> &'static [(u8, Col, f32)] {
 /// A text to print and the field it comes from (`label` for the form's own
 /// words), so a glyph error can name it.
 #[derive(Debug, Clone)]
-struct Para {
-    field: String,
-    text: String,
+pub(crate) struct Para {
+    pub(crate) field: String,
+    pub(crate) text: String,
 }
 
-fn para(field: impl Into<String>, text: impl Into<String>) -> Para {
+pub(crate) fn para(field: impl Into<String>, text: impl Into<String>) -> Para {
     Para {
         field: field.into(),
         text: text.into(),
     }
 }
 
-fn label(text: impl Into<String>) -> Para {
+pub(crate) fn label(text: impl Into<String>) -> Para {
     para("label", text)
 }
 
 /// Paragraphs laid out at one size.
-struct Fitted {
-    size: f32,
-    lines: Vec<String>,
+pub(crate) struct Fitted {
+    pub(crate) size: f32,
+    pub(crate) lines: Vec<String>,
 }
 
 impl Fitted {
-    fn height(&self) -> f32 {
+    pub(crate) fn height(&self) -> f32 {
         self.lines.len() as f32 * self.size * LINE
     }
 }
@@ -310,7 +319,13 @@ impl Fitted {
 /// Lays out `paras` in `w` × `h` at `size`, shrinking by half points down
 /// to [`MIN_SIZE`] until they fit. If even that is too much, fails naming
 /// the longest paragraph's field, the one to shorten.
-fn fit(m: &Metrics, paras: &[Para], w: f32, h: f32, size: f32) -> Result<Fitted, PrintError> {
+pub(crate) fn fit(
+    m: &FontSet<'_>,
+    paras: &[Para],
+    w: f32,
+    h: f32,
+    size: f32,
+) -> Result<Fitted, PrintError> {
     let mut size = size;
     loop {
         let lines = wrap_all(m, paras, size, w)?;
@@ -330,7 +345,7 @@ fn fit(m: &Metrics, paras: &[Para], w: f32, h: f32, size: f32) -> Result<Fitted,
     }
 }
 
-fn wrap_all(m: &Metrics, paras: &[Para], size: f32, w: f32) -> Result<Vec<String>, PrintError> {
+fn wrap_all(m: &FontSet<'_>, paras: &[Para], size: f32, w: f32) -> Result<Vec<String>, PrintError> {
     let mut lines = Vec::new();
     for p in paras {
         lines.extend(m.wrap(&p.field, &p.text, size, w)?);
@@ -340,7 +355,8 @@ fn wrap_all(m: &Metrics, paras: &[Para], size: f32, w: f32) -> Result<Vec<String
 
 /// Builds the pages: measures, breaks lines, checks glyphs. Nothing is drawn.
 pub(crate) fn layout(job: &PrintJob, lists: &CodeLists) -> Result<Vec<Page>, PrintError> {
-    let m = metrics()?;
+    let fonts = FontSet::bundled()?;
+    let m = &fonts;
     let app = &job.application;
     let form = app.form;
     let number = &job.certificate_number;
@@ -492,7 +508,7 @@ impl Row {
     }
 }
 
-fn text_lines(ops: &mut Vec<Op>, x: f32, top: f32, size: f32, lines: &[String]) {
+pub(crate) fn text_lines(ops: &mut Vec<Op>, x: f32, top: f32, size: f32, lines: &[String]) {
     for (i, line) in lines.iter().enumerate() {
         if line.is_empty() {
             continue;
@@ -508,7 +524,7 @@ fn text_lines(ops: &mut Vec<Op>, x: f32, top: f32, size: f32, lines: &[String]) 
 }
 
 struct Ctx<'a> {
-    m: &'a Metrics,
+    m: &'a FontSet<'a>,
     app: &'a OriginApplication,
     lists: &'a CodeLists,
 }

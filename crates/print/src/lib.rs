@@ -1,14 +1,17 @@
-//! Self-printing (自助打印) of approved certificates of origin: one PDF/A-2b
+//! Printed documents: the customs declaration (报关单草单/核对单, the
+//! `declaration` module, docs/printed-declaration.md) and, below, the
+//! self-printing (自助打印) of approved certificates of origin: one PDF/A-2b
 //! per certificate, A4, the form's numbered boxes with English titles and
 //! small Chinese ones, the goods table continued on further sheets when it
 //! overflows, the exporter's seal and signer's signature in the declaration
 //! box, and the issuer's seal (the `portdesk-seal` QR text) as a vector QR
 //! code in the certification box.
 //!
-//! Rendering is pure: bytes in, bytes out, no files, no system fonts. The
-//! one font is bundled (`assets/fonts`, OFL) and every character of every
-//! printed field is checked against it before anything is drawn, so a
-//! character it lacks is an error naming the field
+//! Rendering is pure: bytes in, bytes out, no files. The font is bundled
+//! (`assets/fonts`, OFL); a declaration may add a system CJK font the caller
+//! read ([`FallbackFont`]) for names outside GB2312. Every character of
+//! every printed field is checked against the fonts before anything is
+//! drawn, so a character none has is an error naming the field
 //! ([`PrintError::MissingGlyph`]), never an empty box on the paper.
 //!
 //! - `layout` turns a [`PrintJob`] into pages of drawing operations (all
@@ -17,6 +20,7 @@
 //!   glyphs used and checks PDF/A-2b conformance;
 //! - `qr` draws the seal as filled rectangles, one per run of dark modules.
 
+mod declaration;
 mod draw;
 mod font;
 mod layout;
@@ -26,6 +30,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use portdesk_domain::origin::{box_label, OriginApplication, OriginForm};
 use portdesk_domain::CodeLists;
 
+pub use declaration::{
+    page_count as declaration_page_count, render_declaration, DeclarationJob, SheetKind,
+    CONTAINER_PAGE_CONTAINERS, FIRST_PAGE_CONTAINERS, FIRST_PAGE_LINES, GOODS_PAGE_LINES,
+    WATERMARK,
+};
+pub use font::{bundled_font_has, FallbackFont};
 pub use layout::{form_boxes, BoxTitle};
 
 /// One approved certificate to print.
@@ -50,10 +60,10 @@ pub struct PrintJob {
 /// Why a certificate cannot be printed. [`PrintError::code`] is stable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrintError {
-    /// A character of `field` (a path into the application such as
-    /// `items[2].description`, or `certificate_number`) is not in the bundled
-    /// font.
-    #[error("{field}: the certificate font has no glyph for {ch:?} (U+{:04X})", *ch as u32)]
+    /// A character of `field` (a path into the document such as
+    /// `items[2].description`, `lines[3].name`, or `certificate_number`) is
+    /// in none of the fonts (the bundled one, the fallback).
+    #[error("{field}: no font has a glyph for {ch:?} (U+{:04X}) / 字体中没有该字符", *ch as u32)]
     MissingGlyph { field: String, ch: char },
     /// A fixed-size box cannot hold `field` even at the smallest type size.
     #[error("{field}: too long to fit its box")]
@@ -111,7 +121,21 @@ pub fn render(job: &PrintJob) -> Result<Vec<u8>, PrintError> {
 /// a bundled one).
 pub fn render_with(job: &PrintJob, code_lists: &CodeLists) -> Result<Vec<u8>, PrintError> {
     let pages = layout::layout(job, code_lists)?;
-    draw::draw(job, &pages)
+    let info = draw::DocInfo {
+        title: format!(
+            "Certificate of Origin 原产地证书 {}",
+            job.certificate_number
+        ),
+        // The certificate's values are English; the Chinese is box titles only.
+        language: "en",
+        printed_at: job.printed_at,
+    };
+    let assets = draw::Assets {
+        seal_png: job.seal_png.as_deref(),
+        signature_png: job.signature_png.as_deref(),
+        qr_text: Some(&job.qr_text),
+    };
+    draw::draw(&info, &font::FontSet::bundled()?, None, &assets, &pages)
 }
 
 /// Renders `jobs` one after the other, calling `progress(done, total)`

@@ -3,6 +3,8 @@
 //! 300 dpi raster, opened with the issuer's public key.
 
 mod common;
+#[path = "declaration/mod.rs"]
+mod declaration;
 
 use common::*;
 use portdesk_domain::origin::OriginForm;

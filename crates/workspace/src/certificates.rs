@@ -213,24 +213,37 @@ impl Workspace {
         print: bool,
         mut progress: impl FnMut(BatchProgress),
     ) -> Vec<BatchItem> {
-        self.certificates
+        let results = self
+            .certificates
             .batch(ids, print, |done, total| {
                 progress(BatchProgress { done, total })
             })
-            .await
-            .into_iter()
-            .map(|(id, result)| match result {
-                Ok(path) => BatchItem {
-                    id: id.to_string(),
-                    path: Some(path.display().to_string()),
-                    error: None,
-                },
-                Err(e) => BatchItem {
-                    id: id.to_string(),
-                    path: None,
-                    error: Some(e.into()),
-                },
-            })
-            .collect()
+            .await;
+        batch_items(results)
     }
+}
+
+/// A batch's outcomes as the UI sees them: certificates and printed
+/// declarations alike.
+pub(crate) fn batch_items(
+    results: Vec<(
+        Uuid,
+        Result<std::path::PathBuf, certificates::CertificateError>,
+    )>,
+) -> Vec<BatchItem> {
+    results
+        .into_iter()
+        .map(|(id, result)| match result {
+            Ok(path) => BatchItem {
+                id: id.to_string(),
+                path: Some(path.display().to_string()),
+                error: None,
+            },
+            Err(e) => BatchItem {
+                id: id.to_string(),
+                path: None,
+                error: Some(e.into()),
+            },
+        })
+        .collect()
 }

@@ -11,6 +11,7 @@
 //!   its worker task, and the events the UI reads.
 //! - `certificates.rs`: certificates of origin as the UI sees them
 //!   (refresh from the server, batches, verification results, images).
+//! - `printing.rs`: the printed declaration's kind argument and batch.
 //! - `tax.rs`: reference data and duty payment through the session.
 //! - `instance.rs`: one app per data directory (the lock and the socket a
 //!   second launch asks to focus through).
@@ -20,6 +21,7 @@
 pub mod certificates;
 pub mod error;
 pub mod instance;
+pub mod printing;
 pub mod sync;
 pub mod tax;
 pub mod window_state;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 
 use portdesk_drafts::certificates::Certificates;
 use portdesk_drafts::origin::OriginDrafts;
+use portdesk_drafts::printing::DeclarationPrints;
 use portdesk_drafts::{load_code_lists, Drafts, DB_FILE};
 use portdesk_store::Store;
 use portdesk_sync::CredentialStore;
@@ -42,6 +45,8 @@ pub struct Workspace {
     pub origins: OriginDrafts,
     /// Approved certificates: PDF, print, batch, verify, images.
     pub certificates: Certificates,
+    /// Printed declarations (报关单草单/核对单): PDF, print, batch.
+    pub prints: DeclarationPrints,
     pub data_dir: PathBuf,
     pub db_path: PathBuf,
     /// Account, session, outbox worker.
@@ -72,6 +77,7 @@ impl Workspace {
             .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
         let lists = Arc::new(load_code_lists(data_dir));
         let origins = OriginDrafts::new(store.clone(), lists.clone());
+        let drafts = Drafts::new(store.clone(), lists.clone());
         Ok(Workspace {
             sync: match credentials {
                 Some(creds) => sync::SyncService::new(
@@ -83,7 +89,8 @@ impl Workspace {
             },
             certificates: Certificates::new(origins.clone(), lists.clone(), data_dir.to_owned()),
             origins,
-            drafts: Drafts::new(store, lists),
+            prints: DeclarationPrints::new(drafts.clone(), data_dir.to_owned()),
+            drafts,
             data_dir: data_dir.to_owned(),
             db_path,
         })

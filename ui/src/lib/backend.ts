@@ -60,6 +60,7 @@ import type {
   OriginImages,
   ImageKind,
   BatchItem,
+  PrintKind,
   BatchProgress,
   EnterpriseRecord,
   VerifyResult,
@@ -405,6 +406,29 @@ export function originBatch(ids: string[], print: boolean): Promise<BatchItem[]>
 
 export function onOriginBatchProgress(handler: (progress: BatchProgress) => void): Promise<UnlistenFn> {
   return listen<BatchProgress>(EVENTS.originBatch, (e) => handler(e.payload));
+}
+
+/** Saves the printed declaration (草单/核对单) where the clerk chooses in the save dialog; null when cancelled. */
+export function declarationSavePdf(id: string, kind: PrintKind): Promise<string | null> {
+  return call('declaration_save_pdf', { id, kind });
+}
+
+/** Renders the printed declaration into the data folder and opens it in the PDF viewer. */
+export function declarationOpenPdf(id: string, kind: PrintKind): Promise<string> {
+  return call('declaration_open_pdf', { id, kind });
+}
+
+export function declarationPrint(id: string, kind: PrintKind): Promise<string> {
+  return call('declaration_print', { id, kind });
+}
+
+/** Renders (and with `print`, prints) many drafts' sheets; progress through onDeclarationBatchProgress. */
+export function declarationBatch(ids: string[], kind: PrintKind, print: boolean): Promise<BatchItem[]> {
+  return call('declaration_batch', { ids, kind, print });
+}
+
+export function onDeclarationBatchProgress(handler: (progress: BatchProgress) => void): Promise<UnlistenFn> {
+  return listen<BatchProgress>(EVENTS.declarationBatch, (e) => handler(e.payload));
 }
 
 /** Verifies a certificate offline: QR text, or the path of an image or PDF. */

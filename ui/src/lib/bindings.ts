@@ -1080,6 +1080,8 @@ path: string | null, error: ApiError | null, };
 
 export type BatchProgress = { done: number, total: number, };
 
+export type PrintKind = "draft" | "check";
+
 export type VerifyResult = { valid: boolean, 
 /**
  * Why not: a `SealError` code (`bad_signature`, `expired`, `unknown_key` …).
@@ -1526,4 +1528,4 @@ export const FILE_ERROR_CODES = ["file.unreadable", "file.too_large", "file.not_
 /** How the first revision of a draft made from a template is noted, before the template's name. */
 export const FROM_TEMPLATE_NOTE = "from template ";
 /** Tauri event names the app emits. */
-export const EVENTS = { sync: "sync-event", originBatch: "origin-batch-progress" } as const;
+export const EVENTS = { sync: "sync-event", originBatch: "origin-batch-progress", declarationBatch: "declaration-batch-progress" } as const;

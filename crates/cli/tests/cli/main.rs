@@ -11,6 +11,7 @@ mod goods;
 mod limits;
 mod messages;
 mod origin;
+mod print_declaration;
 mod sheets;
 mod tax;
 mod templates;

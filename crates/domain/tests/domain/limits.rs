@@ -403,6 +403,7 @@ fn the_docs_list_every_row() {
             "16 MiB",
         ),
         ("IMAGE_FILE", portdesk_domain::limits::IMAGE_FILE, "5 MiB"),
+        ("FONT_FILE", portdesk_domain::limits::FONT_FILE, "64 MiB"),
         (
             "DOCUMENT_FILE",
             portdesk_domain::limits::DOCUMENT_FILE,

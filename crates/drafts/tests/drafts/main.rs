@@ -6,6 +6,7 @@ mod copy;
 mod goods;
 mod interchange_props;
 mod messages;
+mod printing;
 mod spreadsheets;
 mod tax;
 mod templates;
