@@ -556,6 +556,29 @@ pub fn estimate_declaration(
     )
 }
 
+/// The tariff and exchange rates an estimate uses: what the client and the
+/// mock each load (bundled, or a newer file) and pass to [`estimate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateRates {
+    pub tariff: TariffRates,
+    pub exchange: ExchangeRates,
+}
+
+impl EstimateRates {
+    pub fn bundled() -> Self {
+        EstimateRates {
+            tariff: TariffRates::bundled(),
+            exchange: ExchangeRates::bundled(),
+        }
+    }
+
+    /// The estimate of `d` on `today` (China date) with its own agreement
+    /// claim: [`estimate_declaration`].
+    pub fn estimate(&self, d: &Declaration, today: chrono::NaiveDate) -> DutyEstimate {
+        estimate_declaration(d, &self.tariff, &self.exchange, today)
+    }
+}
+
 #[cfg(test)]
 #[path = "tax_estimate_tests.rs"]
 mod tests;

@@ -83,7 +83,8 @@ impl Workspace {
             },
             certificates: Certificates::new(origins.clone(), lists.clone(), data_dir.to_owned()),
             origins,
-            drafts: Drafts::new(store, lists),
+            drafts: Drafts::new(store, lists)
+                .with_estimate_rates(portdesk_drafts::estimate::load_estimate_rates(data_dir)),
             data_dir: data_dir.to_owned(),
             db_path,
         })
