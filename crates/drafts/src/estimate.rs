@@ -41,3 +41,27 @@ impl Drafts {
         Ok(self.estimate_rates.estimate(&d, crate::tax::china_today()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data_files::DATA_FILES_DIR;
+
+    #[test]
+    fn a_newer_rate_file_in_the_data_dir_replaces_the_bundled_one() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load_estimate_rates(dir.path()), EstimateRates::bundled());
+        let mut newer = EstimateRates::bundled().tariff;
+        newer.version_date = "2099-01-01".into();
+        newer.entries[0].mfn_rate = Some("7".into());
+        std::fs::create_dir(dir.path().join(DATA_FILES_DIR)).unwrap();
+        std::fs::write(
+            dir.path().join(DATA_FILES_DIR).join(TARIFF_RATES_FILE),
+            serde_json::to_string(&newer).unwrap(),
+        )
+        .unwrap();
+        let loaded = load_estimate_rates(dir.path());
+        assert_eq!(loaded.tariff, newer);
+        assert_eq!(loaded.exchange, EstimateRates::bundled().exchange);
+    }
+}
