@@ -155,7 +155,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
         .await
         .expect("paid text")
         .unwrap_or_default();
-    assert!(text.contains("24003.99"), "{text}");
+    assert!(text.contains("45451.98"), "{text}");
     screenshot(&client, "tax-04-duties-paid.png").await;
     click(&client, "nav-guarantees").await;
     eventually("the quota to be restored", || async {
