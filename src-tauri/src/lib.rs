@@ -73,6 +73,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::validate_declaration,
             commands::required_attachments,
             tax_commands::tax_panel,
+            tax_commands::duty_estimate,
             tax_commands::set_tax_choice,
             tax_commands::check_tax,
             tax_commands::guarantees,

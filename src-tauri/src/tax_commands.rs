@@ -51,6 +51,16 @@ impl From<Refreshed> for ReferenceRefresh {
     }
 }
 
+/// The duty and VAT estimate (税费估算) of a draft, from the rate files in
+/// force; shown in the tax panel before declaring.
+#[tauri::command]
+pub async fn duty_estimate(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<portdesk_domain::tax_estimate::DutyEstimate> {
+    Ok(state.drafts.duty_estimate(document_id(&id)?).await?)
+}
+
 /// The tax panel of a draft: its choice, the options open (each with the
 /// reason), the problems, the implied document type, the guarantees.
 #[tauri::command]

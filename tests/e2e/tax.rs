@@ -22,9 +22,10 @@ const FORWARDER_SCC_BODY: &str = "91210200MA0Y8K3T7";
 const BANK_LETTER: &str = "BG-BOC-DL-2026-000117";
 /// Seeded: 5,000,000.00 less 1,250,000.00 reserved.
 const LEFT_BEFORE: &str = "3750000.00";
-/// Less the fixture's duty estimate at the mock's demo rates:
-/// (16575.00 + 17233.44) × 7.10 × 10 % = 24003.99 (rounded).
-const LEFT_AFTER_RELEASE: &str = "3725996.01";
+/// Less the fixture's estimate with the test rate files of
+/// `tests/fixtures/estimate` (export duty 20 %, worked out in
+/// crates/sync/tests/sync/guarantees.rs): 45 451.98.
+const LEFT_AFTER_RELEASE: &str = "3704548.02";
 
 /// The fixture, declared by the forwarder as agent, in the app's data dir.
 async fn seed_declaration(data_dir: &Path) -> String {
@@ -59,7 +60,19 @@ async fn quota_left(client: &Client) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
     let _window = own_window().await;
-    let mock = MockWindow::start(&["--review-pace-ms", "200"]);
+    let rates = portdesk_testkit::workspace().join("tests/fixtures/estimate");
+    let (tariff, fx) = (
+        rates.join("tariff_rates.json").display().to_string(),
+        rates.join("exchange_rates.json").display().to_string(),
+    );
+    let mock = MockWindow::start(&[
+        "--review-pace-ms",
+        "200",
+        "--tariff-rates",
+        &tariff,
+        "--exchange-rates",
+        &fx,
+    ]);
     let data = tempfile::tempdir().expect("temp data dir");
     let id = seed_declaration(data.path()).await;
 
@@ -142,7 +155,7 @@ async fn summary_tax_declaration_reserves_quota_shown_on_the_guarantees_page() {
         .await
         .expect("paid text")
         .unwrap_or_default();
-    assert!(text.contains("24003.99"), "{text}");
+    assert!(text.contains("45451.98"), "{text}");
     screenshot(&client, "tax-04-duties-paid.png").await;
     click(&client, "nav-guarantees").await;
     eventually("the quota to be restored", || async {

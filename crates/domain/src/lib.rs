@@ -21,6 +21,7 @@ pub mod port_fees;
 pub mod problem;
 pub mod rules;
 pub mod schema;
+pub mod tax_estimate;
 pub mod validate;
 
 pub use client_seq_no::client_seq_no_for;

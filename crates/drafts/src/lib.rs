@@ -22,6 +22,7 @@ use uuid::Uuid;
 pub mod certificates;
 pub mod code_lists;
 pub mod data_files;
+pub mod estimate;
 pub mod files;
 pub mod flows;
 pub mod goods;
@@ -148,6 +149,8 @@ pub struct Drafts {
     lists: Arc<CodeLists>,
     /// Check the tax-payment choice offline before filing (`tax.rs`).
     tax_check: bool,
+    /// Rate files of the duty estimate (`estimate.rs`).
+    estimate_rates: Arc<estimate::EstimateRates>,
     /// Spreadsheet previews waiting to be saved (`spreadsheets.rs`).
     sheet_tickets: Arc<std::sync::Mutex<spreadsheets::Tickets>>,
 }
@@ -158,8 +161,16 @@ impl Drafts {
             store,
             lists,
             tax_check: true,
+            estimate_rates: Arc::new(estimate::EstimateRates::bundled()),
             sheet_tickets: Arc::default(),
         }
+    }
+
+    /// Uses `rates` for the duty estimate instead of the bundled files
+    /// (the workspace passes the files in force for its data dir).
+    pub fn with_estimate_rates(mut self, rates: estimate::EstimateRates) -> Self {
+        self.estimate_rates = Arc::new(rates);
+        self
     }
 
     pub fn store(&self) -> &Store {

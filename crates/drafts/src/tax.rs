@@ -424,7 +424,13 @@ impl Drafts {
             &ent.to_domain(),
             &guarantees,
             today,
-            None,
+            // The quota a summary-tax filing will reserve: the same
+            // estimate the server computes (docs/duty-estimate.md).
+            Some(
+                self.estimate_rates
+                    .estimate(declaration, today)
+                    .total_payable,
+            ),
         )))
     }
 

@@ -129,6 +129,14 @@ pub struct Config {
     /// Probability of an answer file written into `InBox` in two halves, 300–800 ms apart.
     #[arg(long, default_value_t = 0.0)]
     pub fault_partial_write_rate: f64,
+    /// Tariff-rate file (税率表, the format of the bundled
+    /// `crates/domain/data/tariff_rates.json`) used for the duty estimate
+    /// instead of the bundled one. See docs/duty-estimate.md.
+    #[arg(long, value_name = "FILE")]
+    pub tariff_rates: Option<PathBuf>,
+    /// Exchange-rate file (海关汇率) used instead of the bundled one.
+    #[arg(long, value_name = "FILE")]
+    pub exchange_rates: Option<PathBuf>,
 }
 
 /// `--fault-commit-then-fail-mode` values.

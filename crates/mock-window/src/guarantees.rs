@@ -35,7 +35,7 @@ use portdesk_api::{
 };
 use portdesk_domain::guarantee::rule;
 use portdesk_domain::{check_tax_choice, Declaration};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use utoipa_axum::router::OpenApiRouter;
@@ -54,44 +54,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pay))
 }
 
-/// Share of the goods' value taken as the duty estimate: 10 %.
-pub const DUTY_RATE_PERCENT: u32 = 10;
-
-/// Fixed demo exchange rates to CNY (one unit of the currency in CNY). Not
-/// market rates: fixed so an estimate is the same on every run.
-pub const DEMO_RATES_TO_CNY: &[(&str, &str)] = &[
-    ("CNY", "1"),
-    ("USD", "7.10"),
-    ("EUR", "7.70"),
-    ("JPY", "0.048"),
-    ("HKD", "0.91"),
-    ("GBP", "9.00"),
-    ("KRW", "0.0052"),
-    ("AUD", "4.70"),
-    ("RUB", "0.080"),
-];
-
-/// The duty a declaration is expected to cost, in CNY: [`DUTY_RATE_PERCENT`]
-/// of the sum of its line totals, each converted at [`DEMO_RATES_TO_CNY`],
-/// rounded half away from zero to 2 places. A line whose total does not
-/// parse or whose currency is not in the table counts as 0 (validation
-/// reports such a line on its own). Deterministic by design: tests and
-/// demos must be able to predict the quota a declaration reserves.
-pub fn duty_estimate(d: &Declaration) -> Decimal {
-    let value: Decimal = d
-        .lines
-        .iter()
-        .filter_map(|l| {
-            let total = Decimal::from_str(l.total_price.trim()).ok()?;
-            let rate = DEMO_RATES_TO_CNY
-                .iter()
-                .find(|(c, _)| c.eq_ignore_ascii_case(l.currency.trim()))
-                .and_then(|(_, r)| Decimal::from_str(r).ok())?;
-            Some(total * rate)
-        })
-        .sum();
-    (value * Decimal::from(DUTY_RATE_PERCENT) / Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+/// The tax a declaration is expected to cost, in CNY: the domain's
+/// estimate (`portdesk_domain::tax_estimate`) with the mock's rate files,
+/// the same engine and files the client uses, so the quota the mock
+/// reserves equals the client's estimate. What is reserved is the duty plus
+/// import VAT after the 50-yuan waivers (`total_payable`): under summary
+/// tax payment both are paid from the guarantee (docs/duty-estimate.md).
+pub fn duty_estimate(state: &AppState, d: &Declaration) -> Decimal {
+    state.estimate_rates.estimate(d, today(state)).total_payable
 }
 
 /// Today in China (UTC+8) on the server clock: guarantees' validity days
@@ -254,7 +224,7 @@ pub async fn check_choice(
         guarantees.push(g);
     }
     drop(conn);
-    let estimate = duty_estimate(d);
+    let estimate = duty_estimate(state, d);
     let reasons = check_tax_choice(choice, d, &ent, &guarantees, today(state), Some(estimate))
         .into_iter()
         .filter(|p| p.is_error())
@@ -488,28 +458,4 @@ pub async fn pay(
         paid_at: to_datetime(paid_at),
         guarantee,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use portdesk_domain::{GoodsLine, IeFlag};
-
-    #[test]
-    fn duty_estimate_is_ten_percent_at_the_demo_rates() {
-        let mut d = Declaration::new("PD1".into(), IeFlag::I);
-        let line = |total: &str, cur: &str| GoodsLine {
-            total_price: total.into(),
-            currency: cur.into(),
-            ..Default::default()
-        };
-        d.lines = vec![line("173000.00", "USD")];
-        assert_eq!(duty_estimate(&d), Decimal::from_str("122830.00").unwrap());
-        d.lines.push(line("1000", "CNY"));
-        d.lines.push(line("oops", "USD"));
-        d.lines.push(line("1000", "XXX"));
-        assert_eq!(duty_estimate(&d), Decimal::from_str("122930.00").unwrap());
-        d.lines = vec![line("0.05", "CNY")];
-        assert_eq!(duty_estimate(&d), Decimal::from_str("0.01").unwrap());
-    }
 }

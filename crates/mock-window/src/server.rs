@@ -124,7 +124,9 @@ impl Server {
             ),
         };
         let code_lists = CodeLists::bundled();
+        let estimate_rates = load_estimate_rates(&config).map_err(StartError::Config)?;
         let state = AppState {
+            estimate_rates: Arc::new(estimate_rates),
             reference: Arc::new(ReferenceData::new(&code_lists)),
             seal_key: Arc::new(seal_key),
             code_lists: Arc::new(code_lists),
@@ -453,4 +455,25 @@ mod private_files {
         let _ = db;
         Ok(())
     }
+}
+
+/// The duty estimate's rate files: the bundled ones, each replaced by the
+/// file its flag names. A flag naming an unreadable file stops the start:
+/// a mock silently reserving with other rates would mislead the test.
+fn load_estimate_rates(
+    config: &Config,
+) -> Result<portdesk_domain::tax_estimate::EstimateRates, String> {
+    fn read<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<T, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("rate file {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("rate file {}: {e}", path.display()))
+    }
+    let mut rates = portdesk_domain::tax_estimate::EstimateRates::bundled();
+    if let Some(p) = &config.tariff_rates {
+        rates.tariff = read(p)?;
+    }
+    if let Some(p) = &config.exchange_rates {
+        rates.exchange = read(p)?;
+    }
+    Ok(rates)
 }

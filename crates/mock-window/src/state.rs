@@ -22,6 +22,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub code_lists: Arc<CodeLists>,
     pub reference: Arc<ReferenceData>,
+    /// Rate files of the duty estimate (`--tariff-rates`, `--exchange-rates`).
+    pub estimate_rates: Arc<portdesk_domain::tax_estimate::EstimateRates>,
     /// The key that seals certificates of origin. Never serialised into
     /// any answer: only its public half is published (`GET /v1/keys`).
     pub seal_key: Arc<SealKey>,

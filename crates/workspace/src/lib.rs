@@ -77,7 +77,8 @@ impl Workspace {
             .map_err(|e| format!("cannot open database {}: {e}", db_path.display()))?;
         let lists = Arc::new(load_code_lists(data_dir));
         let origins = OriginDrafts::new(store.clone(), lists.clone());
-        let drafts = Drafts::new(store.clone(), lists.clone());
+        let drafts = Drafts::new(store.clone(), lists.clone())
+            .with_estimate_rates(portdesk_drafts::estimate::load_estimate_rates(data_dir));
         Ok(Workspace {
             sync: match credentials {
                 Some(creds) => sync::SyncService::new(

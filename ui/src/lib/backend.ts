@@ -44,6 +44,7 @@ import type {
   ReferenceRefresh,
   DutyPayment,
   TaxPanelView,
+  DutyEstimate,
   TaxPaymentChoice,
   AmendmentChange,
   AmendmentView,
@@ -257,6 +258,11 @@ export function onSyncEvent(handler: (event: SyncEventPayload) => void): Promise
 /** 税费支付: the draft's choice, the options open (with reasons), problems, guarantees. */
 export function taxPanel(id: string): Promise<TaxPanelView> {
   return call('tax_panel', { id });
+}
+
+/** 税费估算: the draft's duty and VAT estimate from the rate files in force. */
+export function dutyEstimate(id: string): Promise<DutyEstimate> {
+  return call('duty_estimate', { id });
 }
 
 export function setTaxChoice(id: string, choice: TaxPaymentChoice): Promise<TaxPanelView> {

@@ -590,6 +590,40 @@ document_type: string, guarantees: GuaranteesView,
  */
 reference_missing: boolean, };
 
+export type RateSource = "mfn" | { "agreement": string } | "export" | "no_export_duty";
+
+export type EstimateLine = { 
+/**
+ * 1-based line number (项号).
+ */
+line: number, commodity_code: string, currency: string, exchange_rate: string, 
+/**
+ * The line total in CNY.
+ */
+value_cny: string, 
+/**
+ * Dutiable value (完税价格): CIF on import, FOB on export.
+ */
+customs_value: string, duty_rate: string, duty: string, vat_rate: string, vat: string, rate_source: RateSource, assumed: boolean, };
+
+export type DutyEstimate = { lines: Array<EstimateLine>, total_customs_value: string, 
+/**
+ * Sums before waivers.
+ */
+total_duty: string, total_vat: string, 
+/**
+ * The declaration's duty is at or below 50 CNY and waived.
+ */
+duty_waived: boolean, vat_waived: boolean, 
+/**
+ * Duty + VAT after waivers: what the summary-tax quota reserves.
+ */
+total_payable: string, month: string, tariff_version: string, exchange_version: string, 
+/**
+ * Any rate used is marked assumed.
+ */
+assumed: boolean, problems: Array<Problem>, };
+
 export type PortFeeRow = { port_code: string, port_zh: string, port_en: string, operator_zh: string, operator_en: string, service_code: string, service_zh: string, service_en: string, unit_zh: string, unit_en: string, price: string, currency: string, 
 /**
  * `yyyy-mm-dd`.

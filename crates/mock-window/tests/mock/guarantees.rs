@@ -23,6 +23,21 @@ fn own_import(code: &str, scc: &str, client_seq_no: &str) -> Value {
     d
 }
 
+/// The mock's flags for the test rate files (`tests/fixtures/estimate`):
+/// 8457101000 at 10 %, VAT 13 %, USD 7.10.
+pub fn rate_flags() -> Vec<&'static str> {
+    let dir = portdesk_testkit::workspace().join("tests/fixtures/estimate");
+    let leak = |p: std::path::PathBuf| -> &'static str {
+        Box::leak(p.display().to_string().into_boxed_str())
+    };
+    vec![
+        "--tariff-rates",
+        leak(dir.join("tariff_rates.json")),
+        "--exchange-rates",
+        leak(dir.join("exchange_rates.json")),
+    ]
+}
+
 fn with_tax(declaration: Value, tax_payment: Value) -> Value {
     json!({"declaration": declaration, "tax_payment": tax_payment})
 }
@@ -86,7 +101,7 @@ async fn wait_final(m: &Mock, token: &str, seq_no: &str) -> Value {
 
 #[tokio::test]
 async fn summary_tax_reserves_on_release_and_payment_restores() {
-    let m = Mock::start(&[]).await;
+    let m = Mock::start(&rate_flags()).await;
     let token = m.token(DEMO_CODE).await;
 
     let e: Value = m.get(&token, "/v1/enterprise").await.json().await.unwrap();
@@ -127,9 +142,14 @@ async fn summary_tax_reserves_on_release_and_payment_restores() {
     );
 
     let v = m.wait_status(&token, &seq, "closed").await;
-    // 173 000.00 USD × 7.10 × 10 % = 122 830.00 CNY.
-    assert_eq!(v["duty_estimate"], "122830.00");
-    assert_eq!(v["quota_reserved"], "122830.00");
+    // FOB import, November rates (USD 7.10), test rates 10 % + VAT 13 %:
+    // goods 173 000.00 × 7.10 = 1 228 300.00; freight 850 USD = 6 035.00;
+    // insurance 0.3 % × 1 234 335.00 = 3 703.005 → 3 703.01;
+    // customs value 1 238 038.01; duty 123 803.801 → 123 803.80;
+    // VAT (1 238 038.01 + 123 803.80) × 13 % = 177 039.4353 → 177 039.44;
+    // reserved = duty + VAT = 300 843.24.
+    assert_eq!(v["duty_estimate"], "300843.24");
+    assert_eq!(v["quota_reserved"], "300843.24");
     assert_eq!(v["tax_payment"]["summary_tax"], true);
     assert_eq!(v["guarantee_no"], LETTER);
     let codes: Vec<_> = v["receipts"]
@@ -146,8 +166,8 @@ async fn summary_tax_reserves_on_release_and_payment_restores() {
         .iter()
         .find(|g| g["number"] == LETTER)
         .unwrap();
-    assert_eq!(g["quota_used"], "1372830.00");
-    assert_eq!(g["quota_left"], "3627170.00");
+    assert_eq!(g["quota_used"], "1550843.24");
+    assert_eq!(g["quota_left"], "3449156.76");
 
     // Payment restores the reservation, once, whatever the retries.
     let pay = format!("/v1/declarations/{seq}/payment");
@@ -155,8 +175,8 @@ async fn summary_tax_reserves_on_release_and_payment_restores() {
     assert_eq!(r.status(), 200);
     let first = r.text().await.unwrap();
     let p: Value = serde_json::from_str(&first).unwrap();
-    assert_eq!(p["amount_paid"], "122830.00");
-    assert_eq!(p["quota_restored"], "122830.00");
+    assert_eq!(p["amount_paid"], "300843.24");
+    assert_eq!(p["quota_restored"], "300843.24");
     assert_eq!(p["guarantee"]["quota_used"], "1250000.00");
     let r = m.post(&token, &pay, "pay-1", &json!({})).await;
     assert_eq!(r.status(), 200);
@@ -226,7 +246,7 @@ async fn summary_tax_reserves_on_release_and_payment_restores() {
 
 #[tokio::test]
 async fn unusable_guarantees_and_ratings_are_refused_with_their_rule() {
-    let m = Mock::start(&[]).await;
+    let m = Mock::start(&rate_flags()).await;
 
     // General steel trader: expired letter, exhausted policy, a stale exemption.
     let steel = m.token(STEEL).await;
@@ -322,7 +342,7 @@ async fn unusable_guarantees_and_ratings_are_refused_with_their_rule() {
 
 #[tokio::test]
 async fn guarantees_are_tenant_isolated() {
-    let m = Mock::start(&[]).await;
+    let m = Mock::start(&rate_flags()).await;
     let steel = m.token(STEEL).await;
     let list: Value = m.get(&steel, "/v1/guarantees").await.json().await.unwrap();
     let mut numbers: Vec<&str> = list["items"]
@@ -357,16 +377,18 @@ async fn guarantees_are_tenant_isolated() {
 
 #[tokio::test]
 async fn concurrent_summary_tax_declarations_never_oversubscribe() {
-    let m = Mock::start(&[]).await;
+    let m = Mock::start(&rate_flags()).await;
     let token = m.token(DEMO_CODE).await;
-    // Each estimates 1 500 000.00 (15 000 000 CNY × 10 %); 3 750 000 are
+    // Each is CIF 6 000 000 CNY: duty 10 % = 600 000.00, VAT
+    // 6 600 000 × 13 % = 858 000.00, estimate 1 458 000.00; 3 750 000 are
     // free, so two fit and the others must be refused, at submission or at
     // release, whichever sees the quota gone first.
     let body = |n: usize| {
         let mut d = own_import(DEMO_CODE, DEMO_SCC, &format!("PDTAXCONC00000000{n}"));
         d["lines"][0]["currency"] = json!("CNY");
-        d["lines"][0]["unit_price"] = json!("7500000.00");
-        d["lines"][0]["total_price"] = json!("15000000.00");
+        d["head"]["terms_of_sale"] = json!("1");
+        d["lines"][0]["unit_price"] = json!("3000000.00");
+        d["lines"][0]["total_price"] = json!("6000000.00");
         with_tax(d, summary_tax(LETTER))
     };
     let bodies: Vec<Value> = (1..=4).map(body).collect();
@@ -382,7 +404,7 @@ async fn concurrent_summary_tax_declarations_never_oversubscribe() {
         let a: Value = r.json().await.unwrap();
         let v = wait_final(&m, &token, a["seq_no"].as_str().unwrap()).await;
         if v["status"] == "closed" {
-            assert_eq!(v["quota_reserved"], "1500000.00");
+            assert_eq!(v["quota_reserved"], "1458000.00");
             released += 1;
         } else {
             assert!(v["quota_reserved"].is_null());
@@ -393,6 +415,58 @@ async fn concurrent_summary_tax_declarations_never_oversubscribe() {
     }
     assert_eq!(released, 2);
     let g = guarantee(&m, &token, LETTER).await;
-    assert_eq!(g["quota_used"], "4250000.00");
-    assert_eq!(g["quota_left"], "750000.00");
+    assert_eq!(g["quota_used"], "4166000.00");
+    assert_eq!(g["quota_left"], "834000.00");
+}
+
+/// With another rate file the reservation follows it, and equals what the
+/// client computes from the same files (the domain estimate the client's
+/// `Drafts::duty_estimate` runs).
+#[tokio::test]
+async fn reservation_follows_the_rate_file_and_equals_the_client_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = portdesk_testkit::workspace().join("tests/fixtures/estimate");
+    let mut tariff: portdesk_domain::tax_estimate::TariffRates =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("tariff_rates.json")).unwrap())
+            .unwrap();
+    // 8457101000 at 5 % instead of 10 %, VAT 9 % instead of 13 %.
+    tariff.entries[0].mfn_rate = Some("5".into());
+    tariff.entries[0].vat_rate = Some("9".into());
+    let tariff_file = dir.path().join("tariff_rates.json");
+    std::fs::write(&tariff_file, serde_json::to_string(&tariff).unwrap()).unwrap();
+    let fx_file = fixtures.join("exchange_rates.json");
+    let (t, f) = (
+        tariff_file.display().to_string(),
+        fx_file.display().to_string(),
+    );
+    let m = Mock::start(&["--tariff-rates", &t, "--exchange-rates", &f]).await;
+    let token = m.token(DEMO_CODE).await;
+    let decl = own_import(DEMO_CODE, DEMO_SCC, "PDTAXRATE000000001");
+    let r = m
+        .post(
+            &token,
+            "/v1/declarations",
+            "rate-1",
+            &with_tax(decl.clone(), summary_tax(LETTER)),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let a: Value = r.json().await.unwrap();
+    let v = m
+        .wait_status(&token, a["seq_no"].as_str().unwrap(), "closed")
+        .await;
+    // customs value 1 238 038.01 (as above); duty 5 % = 61 901.9005 →
+    // 61 901.90; VAT (1 238 038.01 + 61 901.90) × 9 % = 116 994.5919 →
+    // 116 994.59; reserved 178 896.49.
+    assert_eq!(v["quota_reserved"], "178896.49");
+    let client = portdesk_domain::tax_estimate::EstimateRates {
+        tariff,
+        exchange: serde_json::from_str(&std::fs::read_to_string(&fx_file).unwrap()).unwrap(),
+    };
+    let d: portdesk_domain::Declaration = serde_json::from_value(decl).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    assert_eq!(
+        client.estimate(&d, today).total_payable.to_string(),
+        v["quota_reserved"].as_str().unwrap()
+    );
 }

@@ -38,10 +38,42 @@ const BANK_LETTER: &str = "BG-BOC-DL-2026-000117";
 const STEEL: &str = "2102930001";
 const EXHAUSTED: &str = "PICC-GTI-2026-2102-000187";
 
-/// The mock's duty estimate of the fixture: 10 % of its line totals at the
-/// demo rate USD 7.10 = (16575.00 + 17233.44) × 7.10 × 10 %
-/// = 24003.9924, rounded to 24003.99.
-const FIXTURE_DUTY: &str = "24003.99";
+/// The estimate of the fixture (an export, CFR) with the test rate files of
+/// `tests/fixtures/estimate` (export duty 20 % on both steel codes, USD
+/// 7.10 in November): lines 16575.00 × 7.10 = 117 682.50 and 17233.44 ×
+/// 7.10 = 122 357.424 → 122 357.42, together 240 039.92; freight 1800 USD =
+/// 12 780.00 comes off, by value 6 265.55 and 6 514.45 (the remainder);
+/// FOB values 111 416.95 and 115 842.97; duty 22 283.39 + 23 168.594 →
+/// 23 168.59 = 45 451.98; no VAT on export.
+const FIXTURE_DUTY: &str = "45451.98";
+
+/// The mock's flags for the test rate files.
+fn rate_flags() -> Vec<String> {
+    let dir = portdesk_testkit::workspace().join("tests/fixtures/estimate");
+    vec![
+        "--tariff-rates".into(),
+        dir.join("tariff_rates.json").display().to_string(),
+        "--exchange-rates".into(),
+        dir.join("exchange_rates.json").display().to_string(),
+    ]
+}
+
+/// The same files as the client loads them.
+fn test_rates() -> portdesk_drafts::estimate::EstimateRates {
+    let dir = portdesk_testkit::workspace().join("tests/fixtures/estimate");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    portdesk_drafts::estimate::EstimateRates {
+        tariff: serde_json::from_str(&read("tariff_rates.json")).unwrap(),
+        exchange: serde_json::from_str(&read("exchange_rates.json")).unwrap(),
+    }
+}
+
+fn start_mock(extra: &[&str]) -> Mock {
+    let flags = rate_flags();
+    let mut args: Vec<&str> = flags.iter().map(String::as_str).collect();
+    args.extend(extra);
+    Mock::start(&args)
+}
 
 struct Session {
     drafts: Drafts,
@@ -54,7 +86,9 @@ struct Session {
 
 async fn session(mock: &Mock, code: &str) -> Session {
     let dir = tempfile::tempdir().unwrap();
-    let drafts = open_drafts(dir.path()).await;
+    let drafts = open_drafts(dir.path())
+        .await
+        .with_estimate_rates(test_rates());
     let client = Client::new(&mock.base, Duration::from_secs(30));
     let account = Account::new(&mock.base, code, OPERATOR);
     let password = Secret::new(PASSWORD);
@@ -133,7 +167,7 @@ async fn run_worker(s: &Session) -> portdesk_sync::SyncSummary {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn summary_tax_reserves_quota_on_release_and_payment_restores_it() {
-    let mock = Mock::start(&["--review-pace-ms", "20"]);
+    let mock = start_mock(&["--review-pace-ms", "20"]);
     let s = session(&mock, FORWARDER).await;
     let today = china_today();
 
@@ -204,6 +238,10 @@ async fn summary_tax_reserves_quota_on_release_and_payment_restores_it() {
     .await
     .unwrap();
     let duty = Decimal::from_str(FIXTURE_DUTY).unwrap();
+    // The mock reserved exactly the client's estimate of the draft.
+    let estimate = s.drafts.duty_estimate(id).await.unwrap();
+    assert!(estimate.problems.is_empty(), "{:?}", estimate.problems);
+    assert_eq!(estimate.total_payable, duty);
     let reserved = quota_of(
         &s.drafts.cached_guarantees(today).await.unwrap(),
         BANK_LETTER,
@@ -243,7 +281,7 @@ async fn summary_tax_reserves_quota_on_release_and_payment_restores_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exhausted_guarantee_is_refused_before_sending_and_by_the_server_alike() {
-    let mock = Mock::start(&["--review-pace-ms", "20"]);
+    let mock = start_mock(&["--review-pace-ms", "20"]);
     let s = session(&mock, STEEL).await;
     let (id, csn) = draft(&s.drafts, None).await;
     let choice = TaxPaymentChoice {
@@ -296,7 +334,7 @@ async fn exhausted_guarantee_is_refused_before_sending_and_by_the_server_alike()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn port_fees_are_cached_and_revalidated_with_their_etag() {
-    let mock = Mock::start(&[]);
+    let mock = start_mock(&[]);
     let s = session(&mock, FORWARDER).await;
     let store = s.drafts.store();
     let first = store
@@ -358,7 +396,7 @@ async fn port_fees_are_cached_and_revalidated_with_their_etag() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pay_duties_pays_a_released_draft_once_and_remembers_it() {
-    let mock = Mock::start(&["--review-pace-ms", "20"]);
+    let mock = start_mock(&["--review-pace-ms", "20"]);
     let s = session(&mock, FORWARDER).await;
     let store = s.drafts.store();
     let scc = format!(
