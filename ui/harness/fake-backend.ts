@@ -548,6 +548,37 @@ export class FakeBackend {
           .slice(0, Number(args.limit ?? 20))
           .map((g) => ({ ...g.meta }));
       }
+      case 'goods_get': {
+        const g = this.goods.find((x) => x.meta.id === args.goodsId);
+        if (!g) throw { code: 'not_found', message: 'no such goods', field: 'goods_id' };
+        return structuredClone(g);
+      }
+      case 'goods_save': {
+        const record = structuredClone(args.record as GoodsRecord);
+        if (!record.name.trim()) throw { code: 'invalid_input', message: 'name: required', field: 'name' };
+        const existing = this.goods.find((x) => x.meta.id === args.goodsId);
+        const meta: GoodsMeta = {
+          id: existing?.meta.id ?? `g${this.goods.length + 1}`,
+          part_number: record.part_number,
+          commodity_code: record.commodity_code,
+          name: record.name,
+          last_unit_price: record.last_unit_price,
+          last_currency: record.last_currency,
+          last_used: record.last_used,
+          revision: (existing?.meta.revision ?? 0) + 1,
+          updated_at: this.now(),
+          trashed_at: null,
+        };
+        if (existing) Object.assign(existing, { meta, record });
+        else this.goods.push({ meta, record });
+        return { ...meta };
+      }
+      case 'goods_delete': {
+        const i = this.goods.findIndex((x) => x.meta.id === args.goodsId);
+        if (i < 0) throw { code: 'not_found', message: 'no such goods', field: 'goods_id' };
+        const [g] = this.goods.splice(i, 1);
+        return { ...g.meta, trashed_at: this.now() };
+      }
       case 'goods_fill_line': {
         const g = this.goods.find((x) => x.meta.id === args.goodsId);
         if (!g) throw { code: 'not_found', message: 'no such goods', field: 'goods_id' };

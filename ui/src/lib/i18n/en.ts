@@ -786,6 +786,8 @@ const en: Record<keyof typeof zhCN, string> = {
   'goods.picker.label': 'Goods library matches',
   'goods.picker.none': 'No goods in the library match',
   'goods.title': 'Goods library',
+  'goods.delete_confirm': 'Confirm delete',
+  'goods.row': 'row {row}',
   'goods.open': 'Goods library',
   'goods.search': 'Search part no., code or name',
   'goods.new': 'New record',

@@ -787,6 +787,8 @@ const zhCN = {
   'goods.picker.label': '商品库匹配项',
   'goods.picker.none': '商品库中没有匹配的商品',
   'goods.title': '商品库',
+  'goods.delete_confirm': '确认删除',
+  'goods.row': '第{row}行',
   'goods.open': '商品库',
   'goods.search': '按料号、商品编号或名称查找',
   'goods.new': '新增商品',
