@@ -12,19 +12,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::code_entry::CodeEntry;
 use crate::dated_data::DatedData;
 use crate::elements::ElementTable;
-
-/// One code and its labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
-pub struct CodeEntry {
-    pub code: String,
-    pub label_zh: String,
-    pub label_en: String,
-    /// Where public copies disagree or the label is unconfirmed.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub note: String,
-}
 
 /// A named, dated code list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::code_list::CodeEntry;
+use crate::code_entry::CodeEntry;
 use crate::dated_data::DatedData;
 
 /// Name of the data file, bundled and in the data dir's `data/` folder.

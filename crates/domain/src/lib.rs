@@ -4,6 +4,7 @@
 
 pub mod checksum;
 pub mod client_seq_no;
+pub mod code_entry;
 pub mod code_list;
 pub mod copy;
 pub mod currency;

@@ -143,6 +143,7 @@ fn full_declaration(id: Uuid) -> Declaration {
             destination_country: "DEU".into(),
             district_code: "44031".into(),
             duty_mode: "1".into(),
+            part_number: String::new(),
         });
     }
     for i in 0..4 {
