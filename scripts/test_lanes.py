@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 LANE_OF_ITS_OWN = "e2e"
+# Longest any one test binary may run (the slowest takes about 5 minutes).
+BINARY_TIMEOUT_SECS = 20 * 60
 
 
 def binaries(messages):
@@ -53,9 +55,18 @@ def binaries(messages):
 def run(binary, args, out=None):
     env = dict(os.environ, CARGO_MANIFEST_DIR=binary["dir"])
     start = time.monotonic()
-    code = subprocess.call(
+    proc = subprocess.Popen(
         [binary["exe"], *args], cwd=binary["dir"], env=env, stdout=out, stderr=subprocess.STDOUT if out else None
     )
+    try:
+        code = proc.wait(timeout=BINARY_TIMEOUT_SECS)
+    except subprocess.TimeoutExpired:
+        # A hung binary (say a window that never came up) fails the run
+        # instead of holding it until CI's own limit.
+        proc.kill()
+        proc.wait()
+        print(f"test_lanes: {binary['name']} still running after {BINARY_TIMEOUT_SECS}s: killed", flush=True)
+        code = 124
     return code, time.monotonic() - start
 
 

@@ -33,7 +33,10 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 if [ -z "${DISPLAY:-}" ]; then
-  display=":$(( 90 + RANDOM % 100 ))"
+  # A display no other X server holds (a stale lock makes Xvfb exit at once).
+  n=$(( 90 + RANDOM % 100 ))
+  while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$(( n + 1 )); done
+  display=":$n"
   Xvfb "$display" -screen 0 1440x900x24 -nolisten tcp >"$PORTDESK_E2E_ARTIFACTS/xvfb.log" 2>&1 &
   pids+=($!)
   export DISPLAY="$display"
