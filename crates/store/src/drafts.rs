@@ -150,7 +150,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { id })?;
         let meta = meta_from_row(&row)?;
-        let decl = parse_body(id, meta.revision, row.try_get("body")?)?;
+        let decl = TABLES.parse_body(id, meta.revision, row.try_get("body")?)?;
         Ok((meta, decl))
     }
 
@@ -252,7 +252,7 @@ impl Store {
     pub async fn revision(&self, id: Uuid, revision: i64) -> Result<Declaration, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let body = TABLES.body(&mut conn, id, revision).await?;
-        parse_body(id, revision, body)
+        TABLES.parse_body(id, revision, &body)
     }
 
     /// Makes `revision` current again by saving its document as a new
@@ -266,7 +266,7 @@ impl Store {
     ) -> Result<DraftMeta, StoreError> {
         let mut tx = self.begin_write().await?;
         let old = TABLES.body(&mut tx, id, revision).await?;
-        let decl = parse_body(id, revision, old)?;
+        let decl = TABLES.parse_body(id, revision, &old)?;
         // Re-serialised, not copied: a body written by an older version gets
         // today's shape, which is what a save of it would produce.
         let body = serde_json::to_string(&decl)?;
@@ -506,11 +506,6 @@ fn meta_from_row(row: &SqliteRow) -> Result<DraftMeta, StoreError> {
         updated_at: instant(row.try_get("updated_at")?)?,
         trashed_at: trashed_at.map(instant).transpose()?,
     })
-}
-
-fn parse_body(id: Uuid, revision: i64, body: String) -> Result<Declaration, StoreError> {
-    serde_json::from_str(&body)
-        .map_err(|e| StoreError::Corrupt(format!("draft {id} revision {revision}: {e}")))
 }
 
 pub(crate) fn parse_status(s: &str) -> Result<DraftStatus, StoreError> {

@@ -105,14 +105,14 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let meta = fetch_meta(&mut conn, id).await?;
         let body = TABLES.body(&mut conn, id, meta.revision).await?;
-        Ok((meta.clone(), parse_body(id, meta.revision, &body)?))
+        Ok((meta.clone(), TABLES.parse_body(id, meta.revision, &body)?))
     }
 
     /// Record `id` as revision `revision` held it.
     pub async fn goods_revision(&self, id: Uuid, revision: i64) -> Result<GoodsRecord, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let body = TABLES.body(&mut conn, id, revision).await?;
-        parse_body(id, revision, &body)
+        TABLES.parse_body(id, revision, &body)
     }
 
     /// Every revision of record `id`, newest first.
@@ -184,7 +184,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let meta = meta_from_row(row)?;
-                let record = parse_body(meta.id, meta.revision, row.try_get("body")?)?;
+                let record = TABLES.parse_body(meta.id, meta.revision, row.try_get("body")?)?;
                 Ok((meta, record))
             })
             .collect()
@@ -429,7 +429,7 @@ async fn current_body(conn: &mut SqliteConnection, id: Uuid) -> Result<GoodsReco
         .await?
         .ok_or(StoreError::NotFound { id })?;
     let body = TABLES.body(conn, id, revision).await?;
-    parse_body(id, revision, &body)
+    TABLES.parse_body(id, revision, &body)
 }
 
 fn new_revision<'a>(body: &'a str, note: &'a str) -> NewRevision<'a> {
@@ -467,11 +467,6 @@ fn meta_from_row(row: &SqliteRow) -> Result<GoodsMeta, StoreError> {
         updated_at: instant(row.try_get("updated_at")?)?,
         trashed_at: trashed_at.map(instant).transpose()?,
     })
-}
-
-fn parse_body(id: Uuid, revision: i64, body: &str) -> Result<GoodsRecord, StoreError> {
-    serde_json::from_str(body)
-        .map_err(|e| StoreError::Corrupt(format!("goods {id} revision {revision}: {e}")))
 }
 
 fn revision_meta(row: RevisionRow) -> Result<GoodsRevisionMeta, StoreError> {

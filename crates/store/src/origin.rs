@@ -208,7 +208,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let meta = fetch_meta(&mut conn, id).await?;
         let body = TABLES.body(&mut conn, id, meta.revision).await?;
-        let app = parse_body(id, meta.revision, &body)?;
+        let app = TABLES.parse_body(id, meta.revision, &body)?;
         Ok((meta, app))
     }
 
@@ -245,7 +245,7 @@ impl Store {
     ) -> Result<OriginApplication, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let body = TABLES.body(&mut conn, id, revision).await?;
-        parse_body(id, revision, &body)
+        TABLES.parse_body(id, revision, &body)
     }
 
     /// Makes `revision` current again by saving it as a new revision.
@@ -258,7 +258,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let old = TABLES.body(&mut tx, id, revision).await?;
         // Re-serialised, not copied: an older body gets today's shape.
-        let app = parse_body(id, revision, &old)?;
+        let app = TABLES.parse_body(id, revision, &old)?;
         let meta = append(&mut tx, id, &app, info, info.status(), false).await?;
         tx.commit().await?;
         Ok(meta)
@@ -444,12 +444,6 @@ fn meta_from_row(row: &SqliteRow) -> Result<OriginMeta, StoreError> {
         certificate_number: row.try_get("certificate_number")?,
         created_at: instant(row.try_get("created_at")?)?,
         updated_at: instant(row.try_get("updated_at")?)?,
-    })
-}
-
-fn parse_body(id: Uuid, revision: i64, body: &str) -> Result<OriginApplication, StoreError> {
-    serde_json::from_str(body).map_err(|e| {
-        StoreError::Corrupt(format!("origin application {id} revision {revision}: {e}"))
     })
 }
 

@@ -81,6 +81,8 @@ pub(crate) struct DocumentTables {
     pub(crate) owner: &'static str,
     /// Whether the list table has `trashed_at` (a trashed document cannot be saved).
     pub(crate) trash: bool,
+    /// What one document is called in an error (`draft`, `template` …).
+    pub(crate) what: &'static str,
 }
 
 pub(crate) static DECLARATIONS: DocumentTables = DocumentTables {
@@ -88,6 +90,7 @@ pub(crate) static DECLARATIONS: DocumentTables = DocumentTables {
     revisions: "revisions",
     owner: "draft_id",
     trash: true,
+    what: "draft",
 };
 
 pub(crate) static ORIGIN_APPLICATIONS: DocumentTables = DocumentTables {
@@ -95,6 +98,7 @@ pub(crate) static ORIGIN_APPLICATIONS: DocumentTables = DocumentTables {
     revisions: "origin_revisions",
     owner: "application_id",
     trash: false,
+    what: "origin application",
 };
 
 pub(crate) static TEMPLATES: DocumentTables = DocumentTables {
@@ -102,6 +106,7 @@ pub(crate) static TEMPLATES: DocumentTables = DocumentTables {
     revisions: "template_revisions",
     owner: "template_id",
     trash: true,
+    what: "template",
 };
 
 pub(crate) static GOODS: DocumentTables = DocumentTables {
@@ -109,6 +114,7 @@ pub(crate) static GOODS: DocumentTables = DocumentTables {
     revisions: "goods_revisions",
     owner: "goods_id",
     trash: true,
+    what: "goods",
 };
 
 /// A revision to write: the serialised document and what the save records
@@ -159,6 +165,19 @@ pub(crate) struct RevisionRow {
 }
 
 impl DocumentTables {
+    /// A revision's body as the kind's document. A body that does not
+    /// parse is corruption, named by kind, id and revision.
+    pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(
+        &self,
+        id: Uuid,
+        revision: i64,
+        body: &str,
+    ) -> Result<T, StoreError> {
+        serde_json::from_str(body).map_err(|e| {
+            StoreError::Corrupt(format!("{} {id} revision {revision}: {e}", self.what))
+        })
+    }
+
     /// Creates document `id` with `rev` as revision 1; returns its `seq`.
     /// `client_seq_no` is `None` for a kind that is never filed (templates).
     ///

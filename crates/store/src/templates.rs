@@ -151,7 +151,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let meta = fetch_meta(&mut conn, id).await?;
         let body = TABLES.body(&mut conn, id, meta.revision).await?;
-        let decl = parse_body(id, meta.revision, &body)?;
+        let decl = TABLES.parse_body(id, meta.revision, &body)?;
         Ok((meta, decl))
     }
 
@@ -163,7 +163,7 @@ impl Store {
     ) -> Result<Declaration, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let body = TABLES.body(&mut conn, id, revision).await?;
-        parse_body(id, revision, &body)
+        TABLES.parse_body(id, revision, &body)
     }
 
     /// Every live template, by name.
@@ -241,7 +241,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let old = TABLES.body(&mut tx, id, revision).await?;
         // Re-serialised: an older body gets today's shape.
-        let decl = parse_body(id, revision, &old)?;
+        let decl: Declaration = TABLES.parse_body(id, revision, &old)?;
         let body = serde_json::to_string(&decl)?;
         let note = format!("restore r{revision}");
         let columns = [("ie_flag", Some(ie_flag_str(decl.head.ie_flag)))];
@@ -387,11 +387,6 @@ fn meta_from_row(row: &SqliteRow) -> Result<TemplateMeta, StoreError> {
         updated_at: instant(row.try_get("updated_at")?)?,
         trashed_at: trashed_at.map(instant).transpose()?,
     })
-}
-
-fn parse_body(id: Uuid, revision: i64, body: &str) -> Result<Declaration, StoreError> {
-    serde_json::from_str(body)
-        .map_err(|e| StoreError::Corrupt(format!("template {id} revision {revision}: {e}")))
 }
 
 fn revision_meta(row: RevisionRow) -> Result<TemplateRevisionMeta, StoreError> {
