@@ -271,8 +271,8 @@ pub(crate) async fn learn_in(
     if inserted == 0 {
         return Ok(None);
     }
-    let decl: Declaration = serde_json::from_str(row.try_get("body")?)
-        .map_err(|e| StoreError::Corrupt(format!("draft {draft_id} revision {revision}: {e}")))?;
+    let decl: Declaration =
+        crate::revisions::DECLARATIONS.parse_body(draft_id, revision, row.try_get("body")?)?;
     // Stored instants are whole milliseconds: the same receipt learns the same body.
     let at = instant(at.timestamp_millis())?;
     let note = format!("learnt from {}", decl.client_seq_no);
