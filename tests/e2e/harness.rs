@@ -105,8 +105,24 @@ where
 
 pub(crate) async fn type_into(client: &Client, field: &str, text: &str) {
     let input = wait_for(client, &format!("[data-field=\"{field}\"]")).await;
-    input.click().await.expect("focus field");
-    input.clear().await.expect("clear field");
+    // Present is not yet interactable: on a loaded machine the editor may
+    // still be laying out when the field appears, and WebKitWebDriver then
+    // answers ElementNotInteractable. Ask again until WAIT runs out.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        match async {
+            input.click().await?;
+            input.clear().await
+        }
+        .await
+        {
+            Ok(()) => break,
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("focus and clear {field}: {e:?}"),
+        }
+    }
     if text.is_ascii() {
         input.send_keys(text).await.expect("type into field");
         return;
