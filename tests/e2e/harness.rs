@@ -105,23 +105,20 @@ where
 
 pub(crate) async fn type_into(client: &Client, field: &str, text: &str) {
     let input = wait_for(client, &format!("[data-field=\"{field}\"]")).await;
-    // Present is not yet interactable: on a loaded machine the editor may
-    // still be laying out when the field appears, and WebKitWebDriver then
-    // answers ElementNotInteractable. Ask again until WAIT runs out.
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        match async {
-            input.click().await?;
-            input.clear().await
-        }
+    // Into the middle of the form first: WebDriver's own scroll leaves a
+    // field low in the form half under the field-help bar, and WebKitWebDriver
+    // calls a half-hidden field not interactable.
+    client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![serde_json::to_value(&input).expect("element ref")],
+        )
         .await
-        {
-            Ok(()) => break,
-            Err(_) if std::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("focus and clear {field}: {e:?}"),
-        }
+        .expect("scroll field into view");
+    input.click().await.expect("focus field");
+    if let Err(e) = input.clear().await {
+        let shot = screenshot(client, "failure.png").await;
+        panic!("clear {field}: {e:?}; see {}", shot.display());
     }
     if text.is_ascii() {
         input.send_keys(text).await.expect("type into field");
