@@ -16,12 +16,8 @@ use crate::open_drafts;
 
 /// A draft id, or the client document id (ClientSeqNo) of one.
 pub(crate) async fn resolve(drafts: &Drafts, target: &str) -> anyhow::Result<Uuid> {
-    if let Ok(id) = Uuid::parse_str(target) {
-        return Ok(id);
-    }
     drafts
-        .store()
-        .find_by_client_seq_no(target)
+        .find_draft(target)
         .await?
         .with_context(|| format!("no draft with id or client sequence number {target}"))
 }

@@ -177,6 +177,16 @@ impl Drafts {
         &self.store
     }
 
+    /// The draft a clerk names on a command line: its id, or its client
+    /// document id (客户端编号, ClientSeqNo). `None` when neither matches
+    /// a draft (live or trashed).
+    pub async fn find_draft(&self, target: &str) -> Result<Option<Uuid>, DraftError> {
+        if let Ok(id) = Uuid::parse_str(target) {
+            return Ok(Some(id));
+        }
+        Ok(self.store.find_by_client_seq_no(target).await?)
+    }
+
     pub fn code_lists(&self) -> &CodeLists {
         &self.lists
     }
