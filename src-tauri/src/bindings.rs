@@ -26,6 +26,7 @@ use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
 use crate::error::ApiError;
+use crate::startup::{LaunchRequest, PageTiming, UiMark};
 use crate::sync::{AccountView, OnlineState, SyncEventPayload};
 use crate::sync_commands::{
     DraftTimeline, ExchangeSettingsView, FailureView, FiledView, LogLineView, OutboxCountsView,
@@ -101,6 +102,9 @@ fn generate() -> String {
         decl::<DraftView>(&cfg),
         decl::<SaveResult>(&cfg),
         decl::<AppInfo>(&cfg),
+        decl::<LaunchRequest>(&cfg),
+        decl::<UiMark>(&cfg),
+        decl::<PageTiming>(&cfg),
         decl::<RequiredDocument>(&cfg),
         decl::<ApiError>(&cfg),
         decl::<Assessment>(&cfg),

@@ -16,6 +16,7 @@ mod message_commands;
 mod origin_commands;
 mod print_commands;
 mod sheet_commands;
+mod startup;
 mod sync_commands;
 mod tax_commands;
 mod template_commands;
@@ -34,16 +35,9 @@ pub type AppState = portdesk_workspace::Workspace;
 
 /// `--data-dir DIR` on the command line wins over the environment variable.
 fn data_dir_override() -> Option<PathBuf> {
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(dir) = arg.strip_prefix("--data-dir=") {
-            return Some(PathBuf::from(dir));
-        }
-    }
-    std::env::var_os(DATA_DIR_ENV).map(PathBuf::from)
+    startup::arg_value("data-dir")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os(DATA_DIR_ENV).map(PathBuf::from))
 }
 
 fn open_state(data_dir: PathBuf) -> Result<AppState, String> {
@@ -57,6 +51,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         .manage(sheet_commands::PickedSheet::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            startup::launch_request,
+            startup::ui_mark,
             commands::code_lists,
             commands::declaration_elements,
             commands::create_declaration,
@@ -165,6 +161,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
 }
 
 pub fn run() {
+    startup::note_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -304,6 +304,8 @@ export class FakeBackend {
   goods: { meta: GoodsMeta; record: GoodsRecord }[] = [];
   /** The defaults dialog's state (初始值). */
   defaults: DefaultsView = { self_filing: false, values: [], fields: [], enterprise: null };
+  /** What `--open` named at start-up (launch_request). */
+  openDraft: string | null = null;
   private seq = 1;
   private opts: FakeBackendOptions;
 
@@ -600,6 +602,10 @@ export class FakeBackend {
       }
       case 'app_info':
         return { version: '0.1.0', data_dir: '/home/clerk/.local/share/portdesk', db_path: '/home/clerk/.local/share/portdesk/portdesk.db' };
+      case 'launch_request':
+        return { open_draft: this.openDraft };
+      case 'ui_mark':
+        return null;
       default:
         throw { code: 'internal', message: `unknown command ${cmd}`, field: null };
     }

@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import DraftsList from '../src/lib/components/DraftsList.svelte';
 import App from '../src/App.svelte';
 import { FakeBackend } from '../harness/fake-backend';
+import { forgetMarks } from '../src/lib/marks';
+import { navigate } from '../src/lib/navigation.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
 import type { DraftQuery, IeFlag } from '../src/lib/bindings';
 
@@ -162,6 +164,25 @@ describe('App', () => {
     const saved = backend.calls.filter((c) => c.cmd === 'save_declaration').at(-1)!;
     expect(saved.args.note).toBe('autosave');
     expect(rows().some((r) => r.textContent?.includes('新公司'))).toBe(true);
+  });
+
+  it('marks the first painted list page once, and `--open` goes straight to the named draft', async () => {
+    const { backend } = seeded(2);
+    render(App);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const marks = () => backend.calls.filter((c) => c.cmd === 'ui_mark').map((c) => c.args.mark);
+    await waitFor(() => expect(marks()).toEqual(['first_drafts_page']));
+    cleanup();
+    forgetMarks();
+
+    const second = seeded(2).backend;
+    second.openDraft = [...second.drafts.keys()][1];
+    render(App);
+    await waitFor(() => expect(document.querySelector('[data-field="head.trade_name"]')).toBeTruthy());
+    expect(document.querySelector<HTMLInputElement>('[data-field="head.trade_name"]')!.value).toBe('公司2');
+    await waitFor(() => expect(second.calls.filter((c) => c.cmd === 'ui_mark').map((c) => c.args.mark)).toContain('declaration_opened'));
+    // The route is the app's, not the component's: back to the list for the next test.
+    await navigate({ name: 'drafts' });
   });
 
   it('Ctrl+F focuses the search box; Esc closes the new-declaration dialog', async () => {

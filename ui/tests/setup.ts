@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
+import { forgetMarks } from '../src/lib/marks';
 
 // jsdom lacks these; the UI calls them optionally.
 if (!Element.prototype.scrollIntoView) {
@@ -21,5 +22,6 @@ configure({ asyncUtilTimeout: 5000 });
 afterEach(() => {
   cleanup();
   clearMocks();
+  forgetMarks();
   localStorage.clear();
 });

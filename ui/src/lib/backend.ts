@@ -16,6 +16,9 @@ import type {
   TemplateRevisionMeta,
   TemplateView,
   AppInfo,
+  LaunchRequest,
+  UiMark,
+  PageTiming,
   ApiError,
   CodeList,
   Declaration,
@@ -186,6 +189,16 @@ export function declarationElements(code: string): Promise<ElementList | null> {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+/** How the app was started: `--open` names a draft to open instead of the list. */
+export function launchRequest(): Promise<LaunchRequest> {
+  return call('launch_request');
+}
+
+/** Leaves `mark` in the app's log (start-up timing, benches/app-probe.sh). */
+export function uiMark(mark: UiMark, page: PageTiming): Promise<void> {
+  return call('ui_mark', { mark, page });
 }
 
 // --- Single Window sync (sync_commands.rs) ---

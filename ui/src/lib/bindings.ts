@@ -460,6 +460,28 @@ export type SaveResult = { meta: DraftMeta, problems: Array<Problem>, };
 
 export type AppInfo = { version: string, data_dir: string, db_path: string, };
 
+export type LaunchRequest = { 
+/**
+ * The draft `--open` named, found by id or client sequence no.
+ */
+open_draft: string | null, };
+
+export type UiMark = "first_drafts_page" | "declaration_opened";
+
+export type PageTiming = { 
+/**
+ * `performance.timeOrigin`: when the page began loading, ms since the epoch.
+ */
+origin_epoch_ms: number, 
+/**
+ * When the app's script began running, ms after `origin_epoch_ms`.
+ */
+script_ms: number, 
+/**
+ * When the mark was sent, ms after `origin_epoch_ms`.
+ */
+mark_ms: number, };
+
 export type RequiredDocument = { 
 /**
  * A [`doc`] code.

@@ -1,0 +1,123 @@
+//! What the page learns about how the app was started, and the marks it
+//! leaves in the log as the clerk's first screens are painted.
+//!
+//! `--open ID|CLIENT_SEQ_NO` opens that draft instead of the drafts list
+//! (a script or a file manager's "open with" can hand a clerk straight to
+//! a declaration). The marks are how `benches/app-probe.sh` measures start-up
+//! from outside: every build logs them, so the probe times what a clerk runs.
+
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// When `run()` began: the marks say how long after it they came.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Called first thing in `run()`.
+pub fn note_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+/// The value of `--NAME VALUE` or `--NAME=VALUE` on the command line.
+pub fn arg_value(name: &str) -> Option<String> {
+    let flag = format!("--{name}");
+    let with_eq = format!("--{name}=");
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == flag {
+            return args.next();
+        }
+        if let Some(value) = arg.strip_prefix(&with_eq) {
+            return Some(value.to_owned());
+        }
+    }
+    None
+}
+
+/// How this run was asked to start.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct LaunchRequest {
+    /// The draft `--open` named, found by id or client sequence no.
+    pub open_draft: Option<String>,
+}
+
+/// The draft `--open` names; an unknown one is an error the page shows
+/// over the drafts list, naming the argument.
+#[tauri::command]
+pub async fn launch_request(state: State<'_, AppState>) -> Result<LaunchRequest, ApiError> {
+    let Some(target) = arg_value("open") else {
+        return Ok(LaunchRequest::default());
+    };
+    match state.drafts.find_draft(&target).await? {
+        Some(id) => Ok(LaunchRequest {
+            open_draft: Some(id.to_string()),
+        }),
+        None => Err(ApiError::invalid(
+            "--open",
+            format!(
+                "没有编号为 {target} 的草稿 / no draft with id or client sequence number {target}"
+            ),
+        )),
+    }
+}
+
+/// A screen the page reports once it is painted, the first time in a run.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UiMark {
+    /// The first page of the drafts list (草稿列表) is on screen.
+    FirstDraftsPage,
+    /// An opened declaration's editor is on screen with its content.
+    DeclarationOpened,
+}
+
+impl UiMark {
+    /// The name the page sends, which the log repeats.
+    fn name(self) -> &'static str {
+        match self {
+            UiMark::FirstDraftsPage => "first_drafts_page",
+            UiMark::DeclarationOpened => "declaration_opened",
+        }
+    }
+}
+
+/// Where the page's time went before a mark, from the page's own clock
+/// (`performance`): together with the process start the probe knows, it
+/// splits start-up into the native part (process, Tauri, webview) and the
+/// page's (loading the script, running it, first data, paint).
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+pub struct PageTiming {
+    /// `performance.timeOrigin`: when the page began loading, ms since the epoch.
+    pub origin_epoch_ms: f64,
+    /// When the app's script began running, ms after `origin_epoch_ms`.
+    pub script_ms: f64,
+    /// When the mark was sent, ms after `origin_epoch_ms`.
+    pub mark_ms: f64,
+}
+
+/// Logs `mark` with the wall clock (for a probe timing from the process's
+/// start outside), the time since `run()` began and the page's timing.
+#[tauri::command]
+pub fn ui_mark(mark: UiMark, page: PageTiming) {
+    let epoch_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    let since_start_ms = STARTED.get().map(|s| s.elapsed().as_millis());
+    tracing::info!(
+        target: "portdesk::ui_mark",
+        mark = mark.name(),
+        epoch_ms = epoch_ms as u64,
+        since_start_ms = since_start_ms.unwrap_or_default() as u64,
+        page_origin_epoch_ms = page.origin_epoch_ms as u64,
+        page_script_ms = page.script_ms as u64,
+        page_mark_ms = page.mark_ms as u64,
+        "ui mark"
+    );
+}
