@@ -28,6 +28,46 @@ use uuid::Uuid;
 
 const CONCURRENCY: usize = 8;
 
+/// CPU seconds (user + system) process `pid` has used so far, from
+/// `/proc/PID/stat` (Linux; 100 ticks a second): where each side's time
+/// goes, the mock's and this process's, on the same cores.
+fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return f64::NAN;
+    };
+    // Fields after the command name, which may hold spaces: state is [0],
+    // utime [11], stime [12].
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// A side's wall time and the CPU seconds the mock and this process spent in it.
+struct Side {
+    wall: Duration,
+    mock_cpu: f64,
+    client_cpu: f64,
+}
+
+/// Times `run` and charges the CPU both processes used meanwhile to it.
+async fn measured<F: std::future::Future<Output = ()>>(mock: &MockProcess, run: F) -> Side {
+    let mock_pid = mock.pid().to_string();
+    let (mock0, self0) = (cpu_seconds(&mock_pid), cpu_seconds("self"));
+    let started = Instant::now();
+    run.await;
+    Side {
+        wall: started.elapsed(),
+        mock_cpu: cpu_seconds(&mock_pid) - mock0,
+        client_cpu: cpu_seconds("self") - self0,
+    }
+}
+
 fn workspace() -> PathBuf {
     portdesk_testkit::workspace()
 }
@@ -58,7 +98,7 @@ fn declarations(n: usize) -> Vec<(Uuid, Declaration)> {
         .collect()
 }
 
-async fn raw_ingest(n: usize) -> Duration {
+async fn raw_ingest(n: usize) -> Side {
     let mock = start_mock();
     let http = reqwest::Client::new();
     let login: serde_json::Value = http
@@ -76,37 +116,35 @@ async fn raw_ingest(n: usize) -> Duration {
         .map(|(_, d)| serde_json::to_vec(&serde_json::json!({ "declaration": d })).unwrap())
         .collect();
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for body in bodies {
-        let (http, token, base, permits) = (
-            http.clone(),
-            token.clone(),
-            mock.base.clone(),
-            permits.clone(),
-        );
-        tasks.spawn(async move {
-            let _p = permits.acquire_owned().await.unwrap();
-            let r = http
-                .post(format!("{base}/v1/declarations"))
-                .bearer_auth(&token)
-                .header("Idempotency-Key", Uuid::now_v7().to_string())
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success(), "{}", r.status());
-            r.bytes().await.unwrap();
-        });
-    }
-    while let Some(r) = tasks.join_next().await {
-        r.unwrap();
-    }
-    started.elapsed()
+    let base = mock.base.clone();
+    measured(&mock, async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for body in bodies {
+            let (http, token, base, permits) =
+                (http.clone(), token.clone(), base.clone(), permits.clone());
+            tasks.spawn(async move {
+                let _p = permits.acquire_owned().await.unwrap();
+                let r = http
+                    .post(format!("{base}/v1/declarations"))
+                    .bearer_auth(&token)
+                    .header("Idempotency-Key", Uuid::now_v7().to_string())
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success(), "{}", r.status());
+                r.bytes().await.unwrap();
+            });
+        }
+        while let Some(r) = tasks.join_next().await {
+            r.unwrap();
+        }
+    })
+    .await
 }
 
-async fn client_sync(n: usize) -> (Duration, Duration) {
+async fn client_sync(n: usize) -> (Duration, Side) {
     let mock = start_mock();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("portdesk.db")).await.unwrap();
@@ -134,19 +172,20 @@ async fn client_sync(n: usize) -> (Duration, Duration) {
     let mut worker = Worker::new(store.clone(), account, creds, config);
     let (tx, rx) = tokio::sync::watch::channel(false);
     let watcher = store.clone();
-    let started = Instant::now();
-    let stopper = tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            if watcher.outbox_counts().await.unwrap().pending() == 0 {
-                let _ = tx.send(true);
-                return;
+    let synced = measured(&mock, async {
+        let stopper = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if watcher.outbox_counts().await.unwrap().pending() == 0 {
+                    let _ = tx.send(true);
+                    return;
+                }
             }
-        }
-    });
-    worker.run(rx).await.unwrap();
-    let synced = started.elapsed();
-    stopper.await.unwrap();
+        });
+        worker.run(rx).await.unwrap();
+        stopper.await.unwrap();
+    })
+    .await;
     let c = store.outbox_counts().await.unwrap();
     assert_eq!(c.done as usize, n, "{c:?}");
     (filed, synced)
@@ -164,22 +203,28 @@ fn main() {
         let raw = raw_ingest(n).await;
         let (filed, synced) = client_sync(n).await;
         let rate = |d: Duration| n as f64 / d.as_secs_f64();
-        println!("| N | side | time | rate |");
-        println!("| --- | --- | --- | --- |");
+        println!("| N | side | time | rate | CPU: mock | CPU: client |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+        for (name, side) in [
+            (format!("mock raw ingest (bare reqwest loop, {CONCURRENCY} in flight)"), &raw),
+            (format!("PortDesk sync worker ({CONCURRENCY} in flight, outbox in SQLite)"), &synced),
+        ] {
+            println!(
+                "| {n} | {name} | {:.2} s | {:.0} /s | {:.1} s | {:.1} s |",
+                side.wall.as_secs_f64(),
+                rate(side.wall),
+                side.mock_cpu,
+                side.client_cpu
+            );
+        }
         println!(
-            "| {n} | mock raw ingest (bare reqwest loop, {CONCURRENCY} in flight) | {:.2} s | {:.0} /s |",
-            raw.as_secs_f64(),
-            rate(raw)
-        );
-        println!(
-            "| {n} | PortDesk sync worker ({CONCURRENCY} in flight, outbox in SQLite) | {:.2} s | {:.0} /s |",
-            synced.as_secs_f64(),
-            rate(synced)
-        );
-        println!(
-            "| {n} | filing locally (validate, 1 transaction: revisions + outbox) | {:.2} s | {:.0} /s |",
+            "| {n} | filing locally (validate, 1 transaction: revisions + outbox) | {:.2} s | {:.0} /s | | |",
             filed.as_secs_f64(),
             rate(filed)
+        );
+        println!(
+            "worker / bare generator: {:.0} %",
+            100.0 * raw.wall.as_secs_f64() / synced.wall.as_secs_f64()
         );
     });
 }

@@ -7,10 +7,11 @@
 //! bringing approved certificates home, `read_back.rs` reading back filings
 //! a receipt said changed.
 //!
-//! One loop, one task. Each turn it claims a batch of due entries
-//! (`claim_due` marks them `sending` and logs the requests in one
-//! transaction), sends them concurrently, and records every outcome in one
-//! transaction. All scheduling state is in the database (`next_attempt_at`),
+//! One loop, one task. Each turn it sends what is due: entries are claimed
+//! in batches (`claim_due` marks them `sending` and logs the requests in one
+//! transaction) and outcomes recorded in batches (one transaction), both in
+//! tasks of their own, so a fixed number of requests stays in flight
+//! meanwhile (`delivery.rs`). All scheduling state is in the database (`next_attempt_at`),
 //! so a restart continues where the last run stopped; entries found in
 //! `sending` at start have an unknown outcome and are resent with the SAME
 //! key, which the server deduplicates (replay, or "already filed").
