@@ -178,8 +178,9 @@ impl Drafts {
     }
 
     /// The draft a clerk names on a command line: its id, or its client
-    /// document id (客户端编号, ClientSeqNo). `None` when neither matches
-    /// a draft (live or trashed).
+    /// document id (客户端编号, ClientSeqNo). An id is taken as given (the
+    /// command that uses it says when no draft has it); `None` when no
+    /// draft, live or trashed, has the client document id.
     pub async fn find_draft(&self, target: &str) -> Result<Option<Uuid>, DraftError> {
         if let Ok(id) = Uuid::parse_str(target) {
             return Ok(Some(id));

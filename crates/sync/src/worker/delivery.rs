@@ -6,8 +6,8 @@
 //! the next batch is claimed while the last requests of the current one are
 //! still in flight, and outcomes are recorded while the next requests are.
 //! Measured against the mock (docs/benchmarks.md, "Sync throughput"), a
-//! worker that drained each batch before claiming the next spent a third
-//! of its time with fewer requests in flight than allowed.
+//! worker that drained each batch before claiming the next spent 19.6 s of
+//! 50.8 s claiming and recording with no request in flight.
 
 use std::collections::VecDeque;
 use std::time::Instant;
