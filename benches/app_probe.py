@@ -29,6 +29,9 @@ import time
 
 MARK = re.compile(r"mark=\"?(\w+)\"?.*?epoch_ms=(\d+)")
 PAGE_ORIGIN = re.compile(r"page_origin_epoch_ms=(\d+)")
+# The page's trace, `name@ms …`, the last field of the app's mark line.
+PAGE_STEPS = re.compile(r"page_steps=(.*)$")
+STEP = re.compile(r"([A-Za-z0-9_:.-]+)@(\d+)")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Not part of the app's tree even if started beneath it.
 NOT_COUNTED = {"mock-window"}
@@ -109,14 +112,17 @@ class Launch:
             m = MARK.search(plain)
             if m and ("ui mark" in plain or "bare mark" in plain):
                 origin = PAGE_ORIGIN.search(plain)
+                steps = PAGE_STEPS.search(plain.rstrip())
+                trace = {n: int(ms) for n, ms in STEP.findall(steps.group(1))} if steps else {}
                 with self.cond:
-                    self.marks.setdefault(m.group(1), (int(m.group(2)), int(origin.group(1)) if origin else None))
+                    self.marks.setdefault(m.group(1),
+                                          (int(m.group(2)), int(origin.group(1)) if origin else None, trace))
                     self.cond.notify_all()
         with self.cond:
             self.cond.notify_all()
 
     def wait_mark(self, name, timeout):
-        """ms from exec to the mark, and to the page's start of loading."""
+        """ms from exec to the mark and to the page's start of loading, and the page's trace."""
         deadline = time.time() + timeout
         with self.cond:
             while name not in self.marks:
@@ -126,8 +132,8 @@ class Launch:
                         f"no mark {name} within {timeout} s (exit {self.proc.poll()}); see {self.log.name}"
                     )
                 self.cond.wait(min(left, 0.5))
-            at, origin = self.marks[name]
-            return at - self.t0, (origin - self.t0) if origin else float("nan")
+            at, origin, trace = self.marks[name]
+            return at - self.t0, (origin - self.t0) if origin else float("nan"), trace
 
     def memory(self):
         pids = tree(self.proc.pid)
@@ -158,13 +164,14 @@ class Launch:
 
 def probe(argv, mark, runs, settle, logs, label):
     """`runs` launches of argv: start-up ms and idle RSS (main, tree) in KiB."""
-    starts, natives, mains, trees = [], [], [], []
+    starts, natives, mains, trees, traces = [], [], [], [], []
     for i in range(runs):
         launch = Launch(argv, os.path.join(logs, f"{label}-{i}.log"))
         try:
-            start, native = launch.wait_mark(mark, 120)
+            start, native, trace = launch.wait_mark(mark, 120)
             starts.append(start)
             natives.append(native)
+            traces.append(trace)
             time.sleep(settle)
             main, whole = launch.memory()
             mains.append(main)
@@ -173,7 +180,7 @@ def probe(argv, mark, runs, settle, logs, label):
             launch.stop()
         print(f"  {label} #{i + 1}: {starts[-1]:.0f} ms (page began loading at {natives[-1]:.0f}), main {mains[-1] / 1024:.0f} MiB, tree {trees[-1] / 1024:.0f} MiB",
               flush=True)
-    return {"start": starts, "native": natives, "main": mains, "tree": trees}
+    return {"start": starts, "native": natives, "main": mains, "tree": trees, "trace": traces}
 
 
 def stats(values):
@@ -254,6 +261,23 @@ def main():
         if opened:
             split(f"PortDesk, {drafts:,} drafts, `--open` 50-line declaration painted", opened)
     out.append("")
+    # The page's own steps (ui/src/lib/trace.ts), for the steps every launch logged.
+    lists = [(drafts, listed) for drafts, listed, _ in rows]
+    names = []
+    for _, listed in lists:
+        for trace in listed["trace"]:
+            names += [n for n in sorted(trace, key=trace.get) if n not in names]
+    if names:
+        out.append("The page's trace to the first list page (medians, ms after the page began loading):\n")
+        out.append("| step | " + " | ".join(f"{d:,} drafts" for d, _ in lists) + " |")
+        out.append("|---|" + "---|" * len(lists))
+        for n in names:
+            cells = []
+            for _, listed in lists:
+                seen = [t[n] for t in listed["trace"] if n in t]
+                cells.append(f"{statistics.median(seen):.0f}" if len(seen) == len(listed["trace"]) else "—")
+            out.append(f"| `{n}` | " + " | ".join(cells) + " |")
+        out.append("")
     out.append("| artefact | size |")
     out.append("|---|---|")
     out.append(f"| PortDesk release binary | {size_mb(a.app)} |")

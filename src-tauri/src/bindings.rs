@@ -26,7 +26,7 @@ use ts_rs::{Config, TS};
 
 use crate::commands::AppInfo;
 use crate::error::ApiError;
-use crate::startup::{LaunchRequest, PageTiming, UiMark};
+use crate::startup::{LaunchRequest, PageStep, PageTiming, UiMark};
 use crate::sync::{AccountView, OnlineState, SyncEventPayload};
 use crate::sync_commands::{
     DraftTimeline, ExchangeSettingsView, FailureView, FiledView, LogLineView, OutboxCountsView,
@@ -105,6 +105,7 @@ fn generate() -> String {
         decl::<LaunchRequest>(&cfg),
         decl::<UiMark>(&cfg),
         decl::<PageTiming>(&cfg),
+        decl::<PageStep>(&cfg),
         decl::<RequiredDocument>(&cfg),
         decl::<ApiError>(&cfg),
         decl::<Assessment>(&cfg),

@@ -91,7 +91,7 @@ impl UiMark {
 /// (`performance`): together with the process start the probe knows, it
 /// splits start-up into the native part (process, Tauri, webview) and the
 /// page's (loading the script, running it, first data, paint).
-#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS)]
 pub struct PageTiming {
     /// `performance.timeOrigin`: when the page began loading, ms since the epoch.
     pub origin_epoch_ms: f64,
@@ -99,6 +99,41 @@ pub struct PageTiming {
     pub script_ms: f64,
     /// When the mark was sent, ms after `origin_epoch_ms`.
     pub mark_ms: f64,
+    /// Named moments before the mark (the page's trace, `ui/src/lib/trace.ts`).
+    #[serde(default)]
+    pub steps: Vec<PageStep>,
+}
+
+/// One moment of the page's start-up: `name` happened `ms` after `origin_epoch_ms`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PageStep {
+    pub name: String,
+    pub ms: f64,
+}
+
+/// Most steps and longest name the log takes from the page: the page is
+/// ours, but a log line should stay a line whatever it is sent.
+const MAX_STEPS: usize = 48;
+const MAX_STEP_NAME: usize = 48;
+
+/// The steps as one log field, `name@ms name@ms …`, with names cut to
+/// plain characters so the field stays parseable.
+fn steps_field(steps: &[PageStep]) -> String {
+    let step = |s: &PageStep| {
+        let name: String = s
+            .name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
+            .take(MAX_STEP_NAME)
+            .collect();
+        format!("{name}@{}", s.ms.max(0.0).round() as u64)
+    };
+    steps
+        .iter()
+        .take(MAX_STEPS)
+        .map(step)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Logs `mark` with the wall clock (for a probe timing from the process's
@@ -118,6 +153,42 @@ pub fn ui_mark(mark: UiMark, page: PageTiming) {
         page_origin_epoch_ms = page.origin_epoch_ms as u64,
         page_script_ms = page.script_ms as u64,
         page_mark_ms = page.mark_ms as u64,
+        page_steps = %steps_field(&page.steps),
         "ui mark"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{steps_field, PageStep, MAX_STEPS};
+
+    fn step(name: &str, ms: f64) -> PageStep {
+        PageStep {
+            name: name.to_owned(),
+            ms,
+        }
+    }
+
+    #[test]
+    fn the_steps_are_one_field_of_plain_names_and_whole_milliseconds() {
+        let steps = [
+            step("script", 101.4),
+            step("call:list_drafts", 140.6),
+            step("bad name\n=x", -3.0),
+        ];
+        assert_eq!(
+            steps_field(&steps),
+            "script@101 call:list_drafts@141 badnamex@0"
+        );
+    }
+
+    #[test]
+    fn the_steps_field_is_bounded_whatever_the_page_sends() {
+        let many: Vec<PageStep> = (0..500).map(|i| step(&"n".repeat(500), i as f64)).collect();
+        let field = steps_field(&many);
+        assert_eq!(field.split(' ').count(), MAX_STEPS);
+        assert!(field
+            .split(' ')
+            .all(|s| s.starts_with(&"n".repeat(48)) && !s.starts_with(&"n".repeat(49))));
+    }
 }

@@ -8,7 +8,7 @@ import { FakeBackend } from '../harness/fake-backend';
 import { forgetMarks } from '../src/lib/marks';
 import { navigate } from '../src/lib/navigation.svelte';
 import { setLocale } from '../src/lib/i18n/index.svelte';
-import type { DraftQuery, IeFlag } from '../src/lib/bindings';
+import type { DraftQuery, IeFlag, PageTiming } from '../src/lib/bindings';
 
 function seeded(n = 3) {
   const backend = new FakeBackend();
@@ -172,6 +172,11 @@ describe('App', () => {
     await waitFor(() => expect(rows()).toHaveLength(2));
     const marks = () => backend.calls.filter((c) => c.cmd === 'ui_mark').map((c) => c.args.mark);
     await waitFor(() => expect(marks()).toEqual(['first_drafts_page']));
+    // The mark carries the page's trace: the list asked for, rendered, then framed.
+    const steps = (backend.calls.find((c) => c.cmd === 'ui_mark')!.args.page as PageTiming).steps.map((s) => s.name);
+    const order = ['call:list_drafts', 'answer:list_drafts', 'first_drafts_page:rendered', 'first_drafts_page:frame'];
+    expect(order.map((name) => steps.indexOf(name))).toEqual([...order.map((name) => steps.indexOf(name))].sort((a, b) => a - b));
+    expect(order.every((name) => steps.includes(name))).toBe(true);
     cleanup();
     forgetMarks();
 

@@ -2,6 +2,7 @@ import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { forgetMarks } from '../src/lib/marks';
+import { forgetTrace } from '../src/lib/trace';
 
 // jsdom lacks these; the UI calls them optionally.
 if (!Element.prototype.scrollIntoView) {
@@ -23,5 +24,6 @@ afterEach(() => {
   cleanup();
   clearMocks();
   forgetMarks();
+  forgetTrace();
   localStorage.clear();
 });

@@ -75,6 +75,7 @@ import type {
   SheetPreview,
 } from './bindings';
 import { ERROR_CODES, EVENTS } from './bindings';
+import { stamp } from './trace';
 
 /**
  * Error codes the UI translates (errors.* in the catalogs): every code the
@@ -118,10 +119,13 @@ export function toBackendError(command: string, e: unknown): BackendError {
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  stamp(`call:${command}`);
   try {
     return await invoke<T>(command, args);
   } catch (e) {
     throw toBackendError(command, e);
+  } finally {
+    stamp(`answer:${command}`);
   }
 }
 

@@ -480,7 +480,13 @@ script_ms: number,
 /**
  * When the mark was sent, ms after `origin_epoch_ms`.
  */
-mark_ms: number, };
+mark_ms: number, 
+/**
+ * Named moments before the mark (the page's trace, `ui/src/lib/trace.ts`).
+ */
+steps: Array<PageStep>, };
+
+export type PageStep = { name: string, ms: number, };
 
 export type RequiredDocument = { 
 /**

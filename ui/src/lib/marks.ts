@@ -3,6 +3,7 @@
 // outside the app. Marks are sent in every build; a failed one is ignored.
 import { uiMark } from './backend';
 import type { UiMark } from './bindings';
+import { stamp, traceSteps } from './trace';
 
 const sent = new Set<UiMark>();
 // Evaluated with the app's one script bundle: when the script began running.
@@ -12,10 +13,17 @@ const scriptMs = performance.now();
 export function markPainted(mark: UiMark): void {
   if (sent.has(mark)) return;
   sent.add(mark);
+  stamp(`${mark}:rendered`);
   // A frame callback runs before paint; the task queued from it runs after.
   requestAnimationFrame(() => {
+    stamp(`${mark}:frame`);
     setTimeout(() => {
-      const page = { origin_epoch_ms: performance.timeOrigin, script_ms: scriptMs, mark_ms: performance.now() };
+      const page = {
+        origin_epoch_ms: performance.timeOrigin,
+        script_ms: scriptMs,
+        mark_ms: performance.now(),
+        steps: traceSteps(),
+      };
       uiMark(mark, page).catch(() => {
         // timing only: nothing for the clerk to see
       });
