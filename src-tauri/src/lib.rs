@@ -53,6 +53,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::app_info,
             startup::launch_request,
             startup::ui_mark,
+            startup::interface_font,
             commands::code_lists,
             commands::declaration_elements,
             commands::create_declaration,

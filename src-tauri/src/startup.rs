@@ -5,6 +5,8 @@
 //! (a script or a file manager's "open with" can hand a clerk straight to
 //! a declaration). The marks are how `benches/app-probe.sh` measures start-up
 //! from outside: every build logs them, so the probe times what a clerk runs.
+//! The interface font is learnt here too, while the webview starts, because
+//! naming families the system lacks costs the page a font search each.
 
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -19,9 +21,56 @@ use crate::AppState;
 /// When `run()` began: the marks say how long after it they came.
 static STARTED: OnceLock<Instant> = OnceLock::new();
 
-/// Called first thing in `run()`.
+/// The system's CJK sans-serif family (界面字体), once asked (see `interface_font`).
+static INTERFACE_FONT: OnceLock<Option<String>> = OnceLock::new();
+
+/// Called first thing in `run()`: starts the clock for the marks and, on
+/// Linux, asks fontconfig for the interface font while Tauri starts.
 pub fn note_start() {
     STARTED.get_or_init(Instant::now);
+    if cfg!(target_os = "linux") {
+        std::thread::spawn(|| INTERFACE_FONT.get_or_init(ask_fontconfig));
+    }
+}
+
+/// The family `fc-match` picks for Chinese sans-serif text, if it runs and
+/// answers with a plain family name.
+fn ask_fontconfig() -> Option<String> {
+    let output = std::process::Command::new("fc-match")
+        .args(["-f", "%{family[0]}", "sans-serif:lang=zh-cn"])
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    usable_family(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// `answer` as a family name the page may put in CSS as is: short, and
+/// letters, digits, spaces, `-` and `_` only (no quotes, commas or escapes).
+fn usable_family(answer: &str) -> Option<String> {
+    let family = answer.trim();
+    let plain = family
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'));
+    (plain && !family.is_empty() && family.chars().count() <= 64).then(|| family.to_owned())
+}
+
+/// The installed family for Chinese interface text on Linux, where WebKitGTK
+/// spends ~50 ms on every named family it cannot find and more on glyph
+/// fallback when the first family has no Chinese (docs/benchmarks.md);
+/// `null` elsewhere (the page's own per-platform list is right there) or when
+/// fontconfig does not answer.
+#[tauri::command]
+pub async fn interface_font() -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    // Normally answered while the window was being made; waits otherwise.
+    tauri::async_runtime::spawn_blocking(|| INTERFACE_FONT.get_or_init(ask_fontconfig).clone())
+        .await
+        .ok()
+        .flatten()
 }
 
 /// The value of `--NAME VALUE` or `--NAME=VALUE` on the command line.
@@ -160,7 +209,7 @@ pub fn ui_mark(mark: UiMark, page: PageTiming) {
 
 #[cfg(test)]
 mod tests {
-    use super::{steps_field, PageStep, MAX_STEPS};
+    use super::{steps_field, usable_family, PageStep, MAX_STEPS};
 
     fn step(name: &str, ms: f64) -> PageStep {
         PageStep {
@@ -190,5 +239,24 @@ mod tests {
         assert!(field
             .split(' ')
             .all(|s| s.starts_with(&"n".repeat(48)) && !s.starts_with(&"n".repeat(49))));
+    }
+
+    #[test]
+    fn a_plain_family_name_is_used_trimmed() {
+        assert_eq!(
+            usable_family(" WenQuanYi Zen Hei\n").as_deref(),
+            Some("WenQuanYi Zen Hei")
+        );
+        assert_eq!(
+            usable_family("Noto Sans CJK SC").as_deref(),
+            Some("Noto Sans CJK SC")
+        );
+    }
+
+    #[test]
+    fn a_name_css_would_read_as_more_than_a_name_is_refused() {
+        for answer in ["", "  ", "A', serif", "A\"B", "a;b", "x{}", &"n".repeat(65)] {
+            assert_eq!(usable_family(answer), None, "{answer:?}");
+        }
     }
 }

@@ -606,6 +606,8 @@ export class FakeBackend {
         return { open_draft: this.openDraft };
       case 'ui_mark':
         return null;
+      case 'interface_font':
+        return null;
       default:
         throw { code: 'internal', message: `unknown command ${cmd}`, field: null };
     }

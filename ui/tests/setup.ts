@@ -2,6 +2,7 @@ import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/svelte';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { forgetMarks } from '../src/lib/marks';
+import { forgetFirstScreen } from '../src/lib/first-screen';
 import { forgetTrace } from '../src/lib/trace';
 
 // jsdom lacks these; the UI calls them optionally.
@@ -24,6 +25,7 @@ afterEach(() => {
   cleanup();
   clearMocks();
   forgetMarks();
+  forgetFirstScreen();
   forgetTrace();
   localStorage.clear();
 });

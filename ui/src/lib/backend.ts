@@ -200,6 +200,11 @@ export function launchRequest(): Promise<LaunchRequest> {
   return call('launch_request');
 }
 
+/** The installed family for Chinese interface text (Linux), or null: see fonts.ts. */
+export function interfaceFont(): Promise<string | null> {
+  return call('interface_font');
+}
+
 /** Leaves `mark` in the app's log (start-up timing, benches/app-probe.sh). */
 export function uiMark(mark: UiMark, page: PageTiming): Promise<void> {
   return call('ui_mark', { mark, page });
