@@ -91,7 +91,8 @@ describe('sync UI', () => {
     expect(indicator.textContent).toContain('未登录');
 
     await user.click(screen.getByTestId('account'));
-    expect((screen.getByTestId('login-server') as HTMLInputElement).value).toBe('http://127.0.0.1:8421');
+    // The login dialog's code loads when first opened (Lazy.svelte).
+    expect(((await screen.findByTestId('login-server')) as HTMLInputElement).value).toBe('http://127.0.0.1:8421');
     await user.type(screen.getByTestId('login-code'), '2102980567');
     await user.type(screen.getByTestId('login-operator'), 'op01');
     await user.type(screen.getByTestId('login-password'), 'wrong{Enter}');
@@ -134,7 +135,7 @@ describe('sync UI', () => {
     render(AccountMenu);
     await waitFor(() => expect(screen.getByTestId('online-state').dataset.state).toBe('signed_out'));
     await user.click(screen.getByTestId('account'));
-    await user.click(screen.getByTestId('login-mode-exchange'));
+    await user.click(await screen.findByTestId('login-mode-exchange'));
     expect(screen.queryByTestId('login-password')).toBeNull();
     expect(screen.queryByTestId('login-server')).toBeNull();
     await user.type(screen.getByTestId('login-code'), '2102980567');
@@ -161,7 +162,7 @@ describe('sync UI', () => {
     expect(screen.getByTestId('account-exchange-only').textContent).toBe('仅交换目录');
     // Opened again: it says whom, and that there is no server.
     await user.click(screen.getByTestId('account'));
-    expect(screen.getByTestId('login-current').textContent).toContain('仅交换目录');
+    expect((await screen.findByTestId('login-current')).textContent).toContain('仅交换目录');
     expect((screen.getByTestId('login-mode-exchange') as HTMLInputElement).checked).toBe(true);
   });
 
