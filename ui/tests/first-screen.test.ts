@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { render, waitFor } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import { render, screen, waitFor } from '@testing-library/svelte';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import DraftsList from '../src/lib/components/DraftsList.svelte';
+import Lazy from '../src/lib/components/Lazy.svelte';
+import ConfirmDialog from '../src/lib/components/ConfirmDialog.svelte';
 import { FakeBackend } from '../harness/fake-backend';
 import { FIRST_DRAFTS_QUERY, prefetchFirstScreen, takeFirstPage, takeLaunchRequest } from '../src/lib/first-screen';
 import { platformOf, useInterfaceFont } from '../src/lib/fonts';
@@ -69,5 +72,23 @@ describe('the first screen, asked for before mounting', () => {
     });
     await prefetchFirstScreen();
     expect(takeFirstPage(FIRST_DRAFTS_QUERY)).toBeNull();
+  });
+});
+
+describe('a screen loaded when first shown (Lazy)', () => {
+  it('shows the screen with its props once its code is loaded', async () => {
+    render(Lazy, {
+      props: {
+        // render() cannot infer Lazy's generic; the app's own uses are typed in their templates.
+        load: () => Promise.resolve({ default: ConfirmDialog as unknown as Component<Record<string, unknown>> }),
+        props: { title: '清空回收站', onconfirm: () => {}, oncancel: () => {} },
+      },
+    });
+    expect((await screen.findByRole('dialog')).textContent).toContain('清空回收站');
+  });
+
+  it('a chunk that fails to load is an error on screen, not a blank', async () => {
+    render(Lazy, { props: { load: () => Promise.reject(new Error('chunk missing')), props: {} } });
+    expect((await screen.findByRole('alert')).textContent).toContain('chunk missing');
   });
 });
