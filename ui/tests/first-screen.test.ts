@@ -8,6 +8,7 @@ import ConfirmDialog from '../src/lib/components/ConfirmDialog.svelte';
 import { FakeBackend } from '../harness/fake-backend';
 import { FIRST_DRAFTS_QUERY, prefetchFirstScreen, takeFirstPage, takeLaunchRequest } from '../src/lib/first-screen';
 import { platformOf, useInterfaceFont } from '../src/lib/fonts';
+import { currentRoute, navigate } from '../src/lib/navigation.svelte';
 
 describe('the interface font (界面字体)', () => {
   it('knows the platform from the webview user agent', () => {
@@ -63,6 +64,17 @@ describe('the first screen, asked for before mounting', () => {
     expect(takeFirstPage(FIRST_DRAFTS_QUERY)?.total).toBe(3);
     expect(takeFirstPage(FIRST_DRAFTS_QUERY)).toBeNull();
     document.documentElement.style.removeProperty('--font');
+  });
+
+  it('with `--open` the first route is that draft, before anything mounts', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'launch_request') return { open_draft: 'd-7' };
+      if (cmd === 'list_drafts') return { items: [], total: 0 };
+      return null;
+    });
+    await prefetchFirstScreen();
+    expect(currentRoute()).toEqual({ name: 'editor', id: 'd-7' });
+    await navigate({ name: 'drafts' });
   });
 
   it('a failed prefetch leaves the list to ask and show its own error', async () => {

@@ -1,11 +1,13 @@
 // The first screen, asked for before the shell mounts. Mounting first and
 // then fetching painted the window twice (an empty shell, then the list:
 // ~150 ms more at start-up, docs/benchmarks.md); asking first lets the first
-// frame be the list, in the interface font, or the draft `--open` named.
+// frame be the list, in the interface font, or the editor of the draft
+// `--open` named.
 import { interfaceFont, launchRequest, listDrafts } from './backend';
 import type { DraftPage, DraftQuery, LaunchRequest } from './bindings';
 import { markPlatform, useInterfaceFont } from './fonts';
 import { PAGE_SIZE } from './limits';
+import { navigate } from './navigation.svelte';
 
 /** What the drafts list asks for when it opens: the first page, no filter. */
 export const FIRST_DRAFTS_QUERY: DraftQuery = {
@@ -37,12 +39,17 @@ export async function prefetchFirstScreen(): Promise<void> {
       // the platform's list stays: a font is not worth an error
     });
   launch = launchRequest();
+  // `--open`: the first frame is that draft's editor, not the list.
+  const opened = launch.then(
+    (asked) => (asked.open_draft ? navigate({ name: 'editor', id: asked.open_draft }) : undefined),
+    () => {},
+  );
   const firstPage = listDrafts(FIRST_DRAFTS_QUERY);
   firstPage.then(
     (page) => (firstPageReady = page),
     () => {},
   );
-  const answered = Promise.allSettled([font, launch, firstPage]);
+  const answered = Promise.allSettled([font, opened, firstPage]);
   const cap = new Promise((done) => setTimeout(done, FIRST_SCREEN_WAIT_MS));
   await Promise.race([answered, cap]);
 }
