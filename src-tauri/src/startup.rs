@@ -162,7 +162,7 @@ pub struct PageStep {
 
 /// Most steps and longest name the log takes from the page: the page is
 /// ours, but a log line should stay a line whatever it is sent.
-const MAX_STEPS: usize = 48;
+const MAX_STEPS: usize = 80;
 const MAX_STEP_NAME: usize = 48;
 
 /// The steps as one log field, `name@ms name@ms …`, with names cut to

@@ -1,9 +1,10 @@
+// First: its evaluation marks when every module had been fetched (trace.ts).
+import { stamp } from './lib/trace';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { prefetchFirstScreen } from './lib/first-screen';
 import { loadLocale } from './lib/i18n/index.svelte';
-import { stamp } from './lib/trace';
 
 stamp('script');
 loadLocale();

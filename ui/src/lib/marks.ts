@@ -3,7 +3,7 @@
 // outside the app. Marks are sent in every build; a failed one is ignored.
 import { uiMark } from './backend';
 import type { UiMark } from './bindings';
-import { stamp, traceSteps } from './trace';
+import { browserSteps, stamp, traceSteps } from './trace';
 
 const sent = new Set<UiMark>();
 // Evaluated with the app's one script bundle: when the script began running.
@@ -22,7 +22,7 @@ export function markPainted(mark: UiMark): void {
         origin_epoch_ms: performance.timeOrigin,
         script_ms: scriptMs,
         mark_ms: performance.now(),
-        steps: traceSteps(),
+        steps: [...browserSteps(), ...traceSteps()],
       };
       uiMark(mark, page).catch(() => {
         // timing only: nothing for the clerk to see
