@@ -14,6 +14,9 @@ export function markPainted(mark: UiMark): void {
   if (sent.has(mark)) return;
   sent.add(mark);
   stamp(`${mark}:rendered`);
+  // When the page's own work is done: a gap from here to `:frame` is the
+  // browser's, not a task of ours.
+  setTimeout(() => stamp(`${mark}:idle`), 0);
   // A frame callback runs before paint; the task queued from it runs after.
   requestAnimationFrame(() => {
     stamp(`${mark}:frame`);
