@@ -38,18 +38,14 @@ export async function prefetchFirstScreen(): Promise<void> {
     .catch(() => {
       // the platform's list stays: a font is not worth an error
     });
-  launch = launchRequest();
   // `--open`: the first frame is that draft's editor, not the list.
-  const opened = launch.then(
-    (asked) => (asked.open_draft ? navigate({ name: 'editor', id: asked.open_draft }) : undefined),
-    () => {},
-  );
+  launch = followLaunchRequest();
   const firstPage = listDrafts(FIRST_DRAFTS_QUERY);
   firstPage.then(
     (page) => (firstPageReady = page),
     () => {},
   );
-  const answered = Promise.allSettled([font, opened, firstPage]);
+  const answered = Promise.allSettled([font, launch, firstPage]);
   const cap = new Promise((done) => setTimeout(done, FIRST_SCREEN_WAIT_MS));
   await Promise.race([answered, cap]);
 }
@@ -65,11 +61,21 @@ export function takeFirstPage(query: DraftQuery): DraftPage | null {
   return page;
 }
 
-/** The launch request asked for at start (once), or a new ask. */
-export function takeLaunchRequest(): Promise<LaunchRequest> {
-  const asked = launch ?? launchRequest();
-  launch = null;
+/** Asks how the app was started and, for `--open`, goes to that draft's editor. */
+async function followLaunchRequest(): Promise<LaunchRequest> {
+  const asked = await launchRequest();
+  if (asked.open_draft) await navigate({ name: 'editor', id: asked.open_draft });
   return asked;
+}
+
+/**
+ * The launch request followed at start (once), or followed now if it was not:
+ * the one place `--open` is acted on. Rejects with the request's error.
+ */
+export function takeLaunchRequest(): Promise<LaunchRequest> {
+  const followed = launch ?? followLaunchRequest();
+  launch = null;
+  return followed;
 }
 
 /** Forgets what was prefetched, as a new run would (the UI tests render many runs). */

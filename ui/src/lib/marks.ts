@@ -6,7 +6,7 @@ import type { UiMark } from './bindings';
 import { browserSteps, stamp, traceSteps } from './trace';
 
 const sent = new Set<UiMark>();
-// Evaluated with the app's one script bundle: when the script began running.
+// Evaluated with the first script (the list imports it): about when it began running.
 const scriptMs = performance.now();
 
 /** After the next frame is painted, logs `mark` (the first time only). */
