@@ -207,33 +207,3 @@ async fn failed_entry_marks_the_draft_rejected() {
         .await
         .unwrap();
 }
-
-/// The sync counts are refreshed during every delivery: they come from an
-/// index, never from a walk over every entry and its request body.
-#[tokio::test]
-async fn outbox_counts_are_read_from_the_state_index() {
-    use sqlx::sqlite::SqlitePoolOptions;
-    use sqlx::Row;
-
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("portdesk.db");
-    drop(Store::open(&path).await.unwrap());
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(portdesk_store::connect_options(&path))
-        .await
-        .unwrap();
-    let plan: Vec<String> =
-        sqlx::query("EXPLAIN QUERY PLAN SELECT state, count(*) AS n FROM outbox GROUP BY state")
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>("detail"))
-            .collect();
-    assert!(
-        plan.iter()
-            .any(|d| d.contains("COVERING INDEX outbox_state")),
-        "{plan:?}"
-    );
-}
